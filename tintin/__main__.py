@@ -1,0 +1,3 @@
+from tintin.cli import main
+
+raise SystemExit(main())
