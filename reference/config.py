@@ -1,0 +1,222 @@
+"""The frozen numerics configuration: every constant of the integer rules, named.
+
+docs/spec.md is the contract; each field here cites the section that defines it. Two
+presets ship: ``TINTIN`` (the paper's scheme as this project specifies it) and ``NITI``
+(the baseline scheme, as a second configuration of the same code).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any, Literal
+
+SPEC_VERSION = "1.0"
+
+
+class ConfigError(ValueError):
+    """A configuration value is out of its legal range; the message names the field."""
+
+
+@dataclass(frozen=True)
+class FineStep:
+    """A factor written as a sum of powers of two, sum(2**-e for e in terms) (spec 3.3).
+
+    The multiply form is ``round(x * multiplier / 2**shift)``; the shift-add form sums
+    ``x << (shift - e)`` over the terms and rounds once. Both give the same integer.
+    """
+
+    terms: tuple[int, ...]
+
+    @property
+    def shift(self) -> int:
+        return max(self.terms)
+
+    @property
+    def multiplier(self) -> int:
+        return sum(1 << (self.shift - e) for e in self.terms)
+
+
+@dataclass(frozen=True)
+class NumericsConfig:
+    """All parameters of the integer training rules. Immutable; validated on creation."""
+
+    name: str = "tintin"
+    # spec 2: widths
+    payload_bits: int = 8
+    acc_bits: int = 32
+    # spec 3.3: fine steps, r ~ 2**(1/3) and 1/r as sums of powers of two
+    up_terms: tuple[int, ...] = (0, 2, 7, 9)
+    down_terms: tuple[int, ...] = (1, 2, 5, 7, 8)
+    # spec 3.6: dynamic-range window on int8 payloads
+    fine_steps: bool = True
+    window: bool = True
+    window_low: int = 32
+    window_high: int = 112
+    # spec 4.4: gradient-aligned update
+    update_rule: Literal["aligned", "niti"] = "aligned"
+    lr_shift: int = 8
+    update_margin: int = 2
+    grad_pre_bits: int = 22
+    # Stochastic by default: with nearest rounding, updates under half a weight unit
+    # vanish and digits accuracy stalls ~4 points below float (measured, docs/spec.md 4.4).
+    grad_rounding: Literal["nearest", "stochastic"] = "stochastic"
+    niti_mu: int = 5
+    # spec 4.5: initial weights
+    init_exponent: int = -7
+    init_upscale: bool = True
+    # spec 5.2: integer softmax
+    log2e_q: int = 5909  # round(log2(e) * 2**12)
+    log2e_frac_bits: int = 12
+    softmax_frac_bits: int = 6
+    softmax_table_bits: int = 14
+    softmax_out_bits: int = 7
+    softmax_floor_bits: int = 5  # exponents below -2**5 underflow to zero probability
+
+    def __post_init__(self) -> None:
+        _validate(self)
+
+    # Derived constants -----------------------------------------------------------------
+    @property
+    def qmax(self) -> int:
+        """Largest payload magnitude; payloads are symmetric, -2**(b-1) is never produced."""
+        return (1 << (self.payload_bits - 1)) - 1
+
+    @property
+    def acc_max(self) -> int:
+        return (1 << (self.acc_bits - 1)) - 1
+
+    @property
+    def up(self) -> FineStep:
+        return FineStep(self.up_terms)
+
+    @property
+    def down(self) -> FineStep:
+        return FineStep(self.down_terms)
+
+    @property
+    def softmax_table(self) -> tuple[int, ...]:
+        return exp2_table(self.softmax_frac_bits, self.softmax_table_bits)
+
+    def replace(self, **changes: Any) -> NumericsConfig:
+        return dataclasses.replace(self, **changes)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for f in dataclasses.fields(self):
+            v = getattr(self, f.name)
+            out[f.name] = list(v) if isinstance(v, tuple) else v
+        out["spec_version"] = SPEC_VERSION
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> NumericsConfig:
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = set(data) - known - {"spec_version"}
+        if unknown:
+            raise ConfigError(f"unknown config fields: {sorted(unknown)}")
+        kwargs = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k in known}
+        return cls(**kwargs)
+
+
+def exp2_table(frac_bits: int, table_bits: int) -> tuple[int, ...]:
+    """round(2**table_bits * 2**(-j / 2**frac_bits)) for j in [0, 2**frac_bits), exactly.
+
+    Computed with integers only (no float pow), so every platform gets the same table:
+    v = 2**(table_bits - j/n) is the n-th root of 2**(n*table_bits - j); we find
+    floor(2*v) by integer n-th root and round half up.
+    """
+    n = 1 << frac_bits
+    table = []
+    for j in range(n):
+        target = 1 << (n * (table_bits + 1) - j)  # (2v)**n
+        lo, hi = 0, 1 << (table_bits + 2)
+        while lo < hi:  # largest t with t**n <= target
+            mid = (lo + hi + 1) >> 1
+            if mid**n <= target:
+                lo = mid
+            else:
+                hi = mid - 1
+        table.append((lo + 1) >> 1)
+    return tuple(table)
+
+
+def _require(ok: bool, field: str, why: str) -> None:
+    if not ok:
+        raise ConfigError(f"{field}: {why}")
+
+
+def _validate(c: NumericsConfig) -> None:
+    _require(c.payload_bits in (8, 16), "payload_bits", f"must be 8 or 16, got {c.payload_bits}")
+    _require(
+        c.acc_bits in (16, 24, 32) and c.acc_bits > c.payload_bits,
+        "acc_bits",
+        f"must be 16, 24 or 32 and wider than payload_bits, got {c.acc_bits}",
+    )
+    for field in ("up_terms", "down_terms"):
+        terms = getattr(c, field)
+        _require(
+            len(terms) > 0 and all(isinstance(e, int) and 0 <= e <= 15 for e in terms),
+            field,
+            f"must be non-empty exponents in [0, 15], got {terms}",
+        )
+        _require(len(set(terms)) == len(terms), field, f"exponents must be distinct, got {terms}")
+    _require(1 << c.up.shift < c.up.multiplier, "up_terms", "factor must exceed 1")
+    _require(c.down.multiplier < 1 << c.down.shift, "down_terms", "factor must be below 1")
+    _require(
+        1 <= c.window_low and 2 * c.window_low <= c.window_high <= c.qmax,
+        "window_low/window_high",
+        f"need 1 <= low and 2*low <= high <= {c.qmax} (a doubling must fit in the window), "
+        f"got [{c.window_low}, {c.window_high}]",
+    )
+    if c.window and c.fine_steps:
+        down_of_max = (c.qmax * c.down.multiplier + (1 << (c.down.shift - 1))) >> c.down.shift
+        _require(
+            down_of_max >= c.window_low,
+            "down_terms",
+            "one down step from the largest payload must land at or above window_low",
+        )
+    _require(0 <= c.lr_shift <= 24, "lr_shift", f"must be in [0, 24], got {c.lr_shift}")
+    _require(0 <= c.update_margin <= 6, "update_margin", f"must be in [0, 6], got {c.update_margin}")
+    _require(
+        8 <= c.grad_pre_bits <= c.acc_bits - 2 - c.down.multiplier.bit_length(),
+        "grad_pre_bits",
+        f"must be in [8, acc_bits - 2 - bitwidth(down multiplier)] so a down step cannot "
+        f"overflow, got {c.grad_pre_bits}",
+    )
+    _require(c.update_rule in ("aligned", "niti"), "update_rule", "must be 'aligned' or 'niti'")
+    _require(
+        c.grad_rounding in ("nearest", "stochastic"), "grad_rounding", "must be 'nearest' or 'stochastic'"
+    )
+    _require(1 <= c.niti_mu <= c.payload_bits - 1, "niti_mu", f"must be in [1, {c.payload_bits - 1}]")
+    _require(-24 <= c.init_exponent <= 0, "init_exponent", f"must be in [-24, 0], got {c.init_exponent}")
+    _require(c.log2e_frac_bits == 12, "log2e_frac_bits", "only 12 is specified")
+    _require(c.log2e_q == 5909, "log2e_q", "must be round(log2(e) * 2**12) = 5909")
+    _require(1 <= c.softmax_frac_bits <= 8, "softmax_frac_bits", "must be in [1, 8]")
+    _require(8 <= c.softmax_table_bits <= 16, "softmax_table_bits", "must be in [8, 16]")
+    _require(
+        c.softmax_out_bits == c.payload_bits - 1, "softmax_out_bits", "must equal payload_bits - 1"
+    )
+    _require(1 <= c.softmax_floor_bits <= 5, "softmax_floor_bits", "must be in [1, 5]")
+
+
+TINTIN = NumericsConfig()
+
+# NITI (Wang et al.): power-of-two exponents only, no range window, the int32 gradient
+# cut to mu bits with pseudo-stochastic rounding and subtracted directly.
+NITI = NumericsConfig(
+    name="niti",
+    fine_steps=False,
+    window=False,
+    update_rule="niti",
+    init_upscale=False,
+)
+
+PRESETS: dict[str, NumericsConfig] = {"tintin": TINTIN, "niti": NITI}
+
+
+def preset(name: str) -> NumericsConfig:
+    try:
+        return PRESETS[name]
+    except KeyError:
+        raise ConfigError(f"unknown config {name!r}; choose one of {sorted(PRESETS)}") from None

@@ -1,0 +1,358 @@
+"""Integer operations that every rule is written against.
+
+A rule (reference/rules.py) and a layer (reference/layers.py) call only these methods,
+so the same source runs three ways:
+
+* ``PyOps``  - exact Python integers in numpy object arrays. Slow; raises
+  ``OracleOverflow`` the moment any intermediate leaves the accumulator width, so it
+  is the oracle the fast paths are tested against and it detects overflow instead of
+  wrapping.
+* ``JaxOps`` - int32 (payloads int8/int16) under jax.jit: the fast reference.
+* ``Z3Ops``  - bit-vectors with overflow obligations (tintin.proofs.z3ops).
+
+Methods (x, y: integer values or tensors; s: a shift amount; c: a boolean):
+const, add, sub, mul, neg, shl, shr (arithmetic), band, lt, le, gt, ge, eq, ne,
+where, logical_and, logical_or, clz (for x >= 0); unsigned 32-bit helpers for the
+counter hash: u32, uadd, umul, uxor, ushr, u32_to_int; tensor helpers: widen,
+narrow, matmul, max_abs, sum_all, argmax, index_grid.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+_U32 = 0xFFFFFFFF
+
+
+class OracleOverflow(ArithmeticError):
+    """An intermediate value left the accumulator width in the exact oracle."""
+
+
+class PyOps:
+    """Exact integers; every result is checked against the signed accumulator range."""
+
+    name = "python"
+
+    def __init__(self, acc_bits: int = 32) -> None:
+        self.acc_bits = acc_bits
+        self.lo = -(1 << (acc_bits - 1))
+        self.hi = (1 << (acc_bits - 1)) - 1
+
+    # -- representation ------------------------------------------------------------------
+    @staticmethod
+    def _v(x: Any) -> Any:
+        """Python int for scalars, object array (exact ints) for tensors."""
+        if isinstance(x, (bool, np.bool_)):
+            return bool(x)
+        if isinstance(x, (int, np.integer)):
+            return int(x)
+        arr = np.asarray(x)
+        if arr.dtype == bool:
+            return arr if arr.ndim else bool(arr)
+        arr = arr.astype(object)
+        return arr if arr.ndim else int(arr.item())
+
+    def _check(self, v: Any, what: str) -> Any:
+        v = self._v(v)
+        if isinstance(v, np.ndarray):
+            if v.size:
+                lo, hi = min(v.flat), max(v.flat)
+                if lo < self.lo or hi > self.hi:
+                    bad = lo if lo < self.lo else hi
+                    raise OracleOverflow(f"{what}: {bad} outside int{self.acc_bits}")
+        elif not isinstance(v, bool) and not self.lo <= v <= self.hi:
+            raise OracleOverflow(f"{what}: {v} outside int{self.acc_bits}")
+        return v
+
+    def _shift_amount(self, s: Any, what: str) -> Any:
+        s = self._v(s)
+        lo, hi = (min(s.flat), max(s.flat)) if isinstance(s, np.ndarray) else (s, s)
+        if lo < 0 or hi >= self.acc_bits:
+            raise OracleOverflow(f"{what}: shift amount {lo if lo < 0 else hi} outside [0, {self.acc_bits - 1}]")
+        return s
+
+    # -- arithmetic ----------------------------------------------------------------------
+    def const(self, v: int) -> Any:
+        return self._check(v, "const")
+
+    def add(self, x: Any, y: Any) -> Any:
+        return self._check(self._v(x) + self._v(y), "add")
+
+    def sub(self, x: Any, y: Any) -> Any:
+        return self._check(self._v(x) - self._v(y), "sub")
+
+    def mul(self, x: Any, y: Any) -> Any:
+        return self._check(self._v(x) * self._v(y), "mul")
+
+    def neg(self, x: Any) -> Any:
+        return self._check(-self._v(x), "neg")
+
+    def shl(self, x: Any, s: Any) -> Any:
+        return self._check(self._v(x) << self._shift_amount(s, "shl"), "shl")
+
+    def shr(self, x: Any, s: Any) -> Any:
+        return self._v(x) >> self._shift_amount(s, "shr")
+
+    def band(self, x: Any, y: Any) -> Any:
+        return self._v(x) & self._v(y)
+
+    # -- comparisons and selection ---------------------------------------------------------
+    def lt(self, x: Any, y: Any) -> Any:
+        return self._v(x) < self._v(y)
+
+    def le(self, x: Any, y: Any) -> Any:
+        return self._v(x) <= self._v(y)
+
+    def gt(self, x: Any, y: Any) -> Any:
+        return self._v(x) > self._v(y)
+
+    def ge(self, x: Any, y: Any) -> Any:
+        return self._v(x) >= self._v(y)
+
+    def eq(self, x: Any, y: Any) -> Any:
+        return self._v(x) == self._v(y)
+
+    def ne(self, x: Any, y: Any) -> Any:
+        return self._v(x) != self._v(y)
+
+    def where(self, c: Any, x: Any, y: Any) -> Any:
+        c = self._v(c)
+        if isinstance(c, bool) and not isinstance(x, np.ndarray) and not isinstance(y, np.ndarray):
+            return self._v(x) if c else self._v(y)
+        xo = np.asarray(self._v(x), dtype=object)
+        yo = np.asarray(self._v(y), dtype=object)
+        return self._v(np.where(c, xo, yo))
+
+    def logical_and(self, a: Any, b: Any) -> Any:
+        return self._v(np.logical_and(a, b))
+
+    def logical_or(self, a: Any, b: Any) -> Any:
+        return self._v(np.logical_or(a, b))
+
+    def logical_not(self, a: Any) -> Any:
+        return self._v(np.logical_not(a))
+
+    def clz(self, x: Any) -> Any:
+        x = self._v(x)
+        if isinstance(x, np.ndarray):
+            if x.size and min(x.flat) < 0:
+                raise OracleOverflow("clz of a negative value")
+            return self._v(np.frompyfunc(lambda v: self.acc_bits - int(v).bit_length(), 1, 1)(x))
+        if x < 0:
+            raise OracleOverflow("clz of a negative value")
+        return self.acc_bits - x.bit_length()
+
+    # -- unsigned 32-bit (the counter hash; wraps by definition) ------------------------------
+    def u32(self, x: Any) -> Any:
+        return self._v(x) & _U32
+
+    def uadd(self, x: Any, y: Any) -> Any:
+        return (self._v(x) + self._v(y)) & _U32
+
+    def umul(self, x: Any, y: Any) -> Any:
+        return (self._v(x) * self._v(y)) & _U32
+
+    def uxor(self, x: Any, y: Any) -> Any:
+        return self._v(x) ^ self._v(y)
+
+    def ushr(self, x: Any, s: Any) -> Any:
+        return self._v(x) >> self._v(s)
+
+    def u32_to_int(self, x: Any) -> Any:
+        """Reinterpret a uint32 known to be below 2**31 as a signed accumulator value."""
+        return self._check(x, "u32_to_int")
+
+    # -- tensors -----------------------------------------------------------------------------
+    def widen(self, q: Any) -> Any:
+        return self._v(q)
+
+    def narrow(self, x: Any, bits: int) -> np.ndarray:
+        """Store a value already saturated to the symmetric ``bits``-wide range."""
+        x = self._v(x)
+        lim = (1 << (bits - 1)) - 1
+        arr = np.asarray(x, dtype=object)
+        if arr.size and (min(arr.flat) < -lim or max(arr.flat) > lim):
+            raise OracleOverflow(f"narrow: value outside the symmetric int{bits} range")
+        return arr.astype(np.int8 if bits == 8 else np.int16)
+
+    def matmul(self, a: Any, b: Any) -> Any:
+        return self._check(np.asarray(self._v(a), dtype=object) @ np.asarray(self._v(b), dtype=object), "matmul")
+
+    def max_abs(self, x: Any) -> Any:
+        arr = np.asarray(self._v(x), dtype=object)
+        return max((abs(v) for v in arr.flat), default=0)
+
+    def sum_all(self, x: Any) -> Any:
+        arr = np.asarray(self._v(x), dtype=object)
+        return self._check(sum(arr.flat, 0), "sum_all")
+
+    def argmax(self, x: Any, axis: int) -> Any:
+        arr = np.asarray(self._v(x), dtype=object)
+        return self._v(np.argmax(arr, axis=axis))
+
+    def index_grid(self, shape: tuple[int, ...]) -> Any:
+        """Flat row-major element index of every position (for the rounding hash)."""
+        return self._v(np.arange(int(np.prod(shape)), dtype=object).reshape(shape))
+
+    def column_index(self, shape: tuple[int, int]) -> Any:
+        return self._v(np.broadcast_to(np.arange(shape[1], dtype=object), shape).copy())
+
+    def lookup(self, table: tuple[int, ...], index: Any) -> Any:
+        index = self._v(index)
+        if isinstance(index, np.ndarray):
+            return self._v(np.frompyfunc(lambda i: table[int(i)], 1, 1)(index))
+        return table[index]
+
+    def max_rows(self, x: Any) -> Any:
+        return self._v(np.max(np.asarray(self._v(x), dtype=object), axis=-1, keepdims=True))
+
+    def sum_rows(self, x: Any) -> Any:
+        return self._check(np.sum(np.asarray(self._v(x), dtype=object), axis=-1, keepdims=True), "sum_rows")
+
+    def to_numpy(self, x: Any, dtype: Any = np.int32) -> np.ndarray:
+        return np.asarray(np.asarray(self._v(x), dtype=object).astype(dtype))
+
+
+class JaxOps:
+    """int32 arithmetic under jax; wraps on overflow like C (the proofs rule that out)."""
+
+    name = "jax"
+
+    def __init__(self, acc_bits: int = 32) -> None:
+        if acc_bits != 32:
+            raise ValueError("the JAX reference runs with 32-bit accumulators only")
+        import jax
+        import jax.numpy as jnp
+
+        self.acc_bits = acc_bits
+        self.jax, self.jnp = jax, jnp
+        self.i32 = jnp.int32
+        self.u32_t = jnp.uint32
+
+    def _i(self, x: Any) -> Any:
+        return self.jnp.asarray(x, dtype=self.i32)
+
+    def const(self, v: int) -> Any:
+        return self.jnp.int32(v)
+
+    def add(self, x: Any, y: Any) -> Any:
+        return self._i(x) + self._i(y)
+
+    def sub(self, x: Any, y: Any) -> Any:
+        return self._i(x) - self._i(y)
+
+    def mul(self, x: Any, y: Any) -> Any:
+        return self._i(x) * self._i(y)
+
+    def neg(self, x: Any) -> Any:
+        return -self._i(x)
+
+    def shl(self, x: Any, s: Any) -> Any:
+        return self.jnp.left_shift(self._i(x), self._i(s))
+
+    def shr(self, x: Any, s: Any) -> Any:
+        return self.jnp.right_shift(self._i(x), self._i(s))
+
+    def band(self, x: Any, y: Any) -> Any:
+        return self.jnp.bitwise_and(self._i(x), self._i(y))
+
+    def lt(self, x: Any, y: Any) -> Any:
+        return self._i(x) < self._i(y)
+
+    def le(self, x: Any, y: Any) -> Any:
+        return self._i(x) <= self._i(y)
+
+    def gt(self, x: Any, y: Any) -> Any:
+        return self._i(x) > self._i(y)
+
+    def ge(self, x: Any, y: Any) -> Any:
+        return self._i(x) >= self._i(y)
+
+    def eq(self, x: Any, y: Any) -> Any:
+        return self._i(x) == self._i(y)
+
+    def ne(self, x: Any, y: Any) -> Any:
+        return self._i(x) != self._i(y)
+
+    def where(self, c: Any, x: Any, y: Any) -> Any:
+        return self.jnp.where(c, self._i(x), self._i(y))
+
+    def logical_and(self, a: Any, b: Any) -> Any:
+        return self.jnp.logical_and(a, b)
+
+    def logical_or(self, a: Any, b: Any) -> Any:
+        return self.jnp.logical_or(a, b)
+
+    def logical_not(self, a: Any) -> Any:
+        return self.jnp.logical_not(a)
+
+    def clz(self, x: Any) -> Any:
+        return self.jax.lax.clz(self._i(x))
+
+    def _u(self, x: Any) -> Any:
+        x = self.jnp.asarray(x)
+        if x.dtype == self.u32_t:
+            return x
+        # int32 -> uint32 keeps the bits; Python ints above 2**31 go straight to uint32.
+        return x.astype(self.u32_t) if x.dtype != self.jnp.int32 else self.jax.lax.bitcast_convert_type(x, self.u32_t)
+
+    def u32(self, x: Any) -> Any:
+        if isinstance(x, int):
+            return self.jnp.uint32(x & _U32)
+        return self._u(x)
+
+    def uadd(self, x: Any, y: Any) -> Any:
+        return self.u32(x) + self.u32(y)
+
+    def umul(self, x: Any, y: Any) -> Any:
+        return self.u32(x) * self.u32(y)
+
+    def uxor(self, x: Any, y: Any) -> Any:
+        return self.jnp.bitwise_xor(self.u32(x), self.u32(y))
+
+    def ushr(self, x: Any, s: Any) -> Any:
+        return self.jnp.right_shift(self.u32(x), self.u32(s))
+
+    def u32_to_int(self, x: Any) -> Any:
+        return self.jax.lax.bitcast_convert_type(self.u32(x), self.i32)
+
+    def widen(self, q: Any) -> Any:
+        return self._i(q)
+
+    def narrow(self, x: Any, bits: int) -> Any:
+        return self._i(x).astype(self.jnp.int8 if bits == 8 else self.jnp.int16)
+
+    def matmul(self, a: Any, b: Any) -> Any:
+        return self.jnp.matmul(a, b, preferred_element_type=self.i32)
+
+    def max_abs(self, x: Any) -> Any:
+        return self.jnp.max(self.jnp.abs(self._i(x)), initial=0)
+
+    def sum_all(self, x: Any) -> Any:
+        return self.jnp.sum(self._i(x), dtype=self.i32)
+
+    def argmax(self, x: Any, axis: int) -> Any:
+        return self.jnp.argmax(self._i(x), axis=axis).astype(self.i32)
+
+    def index_grid(self, shape: tuple[int, ...]) -> Any:
+        n = 1
+        for d in shape:
+            n *= d
+        return self.jnp.arange(n, dtype=self.i32).reshape(shape)
+
+    def column_index(self, shape: tuple[int, int]) -> Any:
+        return self.jnp.broadcast_to(self.jnp.arange(shape[1], dtype=self.i32), shape)
+
+    def lookup(self, table: tuple[int, ...], index: Any) -> Any:
+        return self.jnp.asarray(table, dtype=self.i32)[self._i(index)]
+
+    def max_rows(self, x: Any) -> Any:
+        return self.jnp.max(self._i(x), axis=-1, keepdims=True)
+
+    def sum_rows(self, x: Any) -> Any:
+        return self.jnp.sum(self._i(x), axis=-1, keepdims=True, dtype=self.i32)
+
+    def to_numpy(self, x: Any, dtype: Any = np.int32) -> np.ndarray:
+        return np.asarray(x).astype(dtype)
