@@ -7,11 +7,10 @@ interpretation (JaxOps or PyOps) and moves tensors between numpy and JAX.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import numpy as np
-
 from tintin.reference import model as M
 from tintin.reference.config import NumericsConfig
 from tintin.reference.layers import QTensor
@@ -57,7 +56,7 @@ def state_to_numpy(state: M.TrainState) -> M.TrainState:
     return M.TrainState(tuple(to_numpy_qtensor(p) for p in state.params), int(state.step), int(state.seed))
 
 
-@lru_cache(maxsize=None)
+@cache
 def jit_train_step(model: M.MLP, cfg: NumericsConfig) -> Callable[[M.TrainState, M.Batch], Any]:
     """The jitted ``train_step(state, batch) -> (state, metrics)`` for one model and config."""
     import jax
@@ -70,7 +69,7 @@ def jit_train_step(model: M.MLP, cfg: NumericsConfig) -> Callable[[M.TrainState,
     return jax.jit(step)
 
 
-@lru_cache(maxsize=None)
+@cache
 def jit_predict(model: M.MLP, cfg: NumericsConfig) -> Callable[[tuple[QTensor, ...], QTensor], Any]:
     import jax
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import numpy as np
-
 from tintin.reference import layers as L
 from tintin.reference import rules as R
 from tintin.reference.config import NumericsConfig
@@ -129,7 +128,9 @@ def output_error(o: Any, model: MLP, cfg: NumericsConfig, out: QTensor, batch: B
     return L.softmax_xent_error(o, out, batch.labels, cfg)
 
 
-def train_step(o: Any, model: MLP, cfg: NumericsConfig, state: TrainState, batch: Batch) -> tuple[TrainState, dict[str, V]]:
+def train_step(
+    o: Any, model: MLP, cfg: NumericsConfig, state: TrainState, batch: Batch
+) -> tuple[TrainState, dict[str, V]]:
     """One step: forward, output error, then per layer (last first) gradient, error, update."""
     acts = forward(o, model, cfg, state.params, batch.x)
     e = output_error(o, model, cfg, acts[-1], batch)
