@@ -1,0 +1,74 @@
+/*
+ * tt_harness.h - line-oriented test output without printf, malloc or float.
+ *
+ * Output is collected into one static line buffer and handed to the platform a whole
+ * line at a time (one SYS_WRITE0 per line on Cortex-M), so lines never interleave and
+ * Renode's terminal tester sees complete lines.
+ *
+ * Lines the Python runner (c_kernels/run.py) parses:
+ *   MISMATCH suite=<s> case=<c> tensor=<t> index=<i> expected=<e> actual=<a>
+ *   SUMMARY suite=<s> cases=<n> passed=<n> failed=<n>
+ *   ~~~ALL TESTS PASSED~~~   or   ~~~SOME TESTS FAILED~~~   (TFLite Micro convention)
+ * and, from the fault handler, a line starting with "FAULT ".
+ */
+#ifndef TT_HARNESS_H
+#define TT_HARNESS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tt_platform.h"
+
+#define TT_PASS_LINE "~~~ALL TESTS PASSED~~~"
+#define TT_FAIL_LINE "~~~SOME TESTS FAILED~~~"
+
+/* Longest line emitted in one piece; longer text is split, never dropped. */
+#define TT_LINE_MAX 200
+
+/* Buffer size that fits any tt_fmt_* result including the NUL. */
+#define TT_FMT_BUF 12
+
+/* Appends s (NULL prints "(null)"); a '\n' in s ends the line and emits it. */
+void tt_write(const char *s);
+/* Writes s followed by a newline, like puts. */
+void tt_puts(const char *s);
+/* Emits a partial line (ending it with '\n') if one is pending; no-op otherwise. */
+void tt_flush(void);
+
+/* Integer formatting: decimal without division (the M0+ has no divide instruction)
+ * and hex as 0x%08x. Each writes a NUL-terminated string of at most TT_FMT_BUF bytes
+ * into buf and returns its length without the NUL. */
+size_t tt_fmt_u32(char *buf, uint32_t v);
+size_t tt_fmt_i32(char *buf, int32_t v);
+size_t tt_fmt_hex32(char *buf, uint32_t v);
+
+void tt_write_u32(uint32_t v);
+void tt_write_i32(int32_t v);
+void tt_write_hex32(uint32_t v);
+
+/* Returns 1 when a and b are equal strings (NULL equals only NULL). */
+int tt_streq(const char *a, const char *b);
+
+/* One MISMATCH line; see the file comment for the format. */
+void tt_report_mismatch(const char *suite, const char *case_id, const char *tensor,
+                        uint32_t index, int32_t expected, int32_t actual);
+/* One SUMMARY line. */
+void tt_report_summary(const char *suite, uint32_t cases, uint32_t passed, uint32_t failed);
+/* One "ERROR suite=<s> case=<c> reason=<why>" line (bad arguments, bad tables). */
+void tt_report_error(const char *suite, const char *case_id, const char *why);
+
+/* Checks cond; when false prints "CHECK-FAILED <file>:<line> <expr>" and returns 0.
+ * Use through TT_EXPECT. */
+int tt_expect(int cond, const char *expr, const char *file, int line);
+#define TT_EXPECT(cond) tt_expect((cond) ? 1 : 0, #cond, __FILE__, __LINE__)
+
+/* Prints "ERROR reason=<why>" and exits with TT_EXIT_ERROR: for harness misuse that
+ * leaves no sensible value to return (tt_get out of range, unknown dtype). */
+void tt_fatal(const char *why) TT_NORETURN;
+
+/* Prints the pass line when failures == 0, the fail line otherwise, and exits with
+ * TT_EXIT_PASS / TT_EXIT_FAIL. Declared int so `return tt_finish(n);` reads naturally
+ * in main; it does not return. */
+int tt_finish(int failures);
+
+#endif /* TT_HARNESS_H */
