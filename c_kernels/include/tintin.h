@@ -1,0 +1,147 @@
+/*
+ * tintin: integer-only training kernels (docs/spec.md, spec version 1.0).
+ *
+ * C99, <stdint.h> only: no float, no 64-bit arithmetic, no malloc, no VLA, no stdio.
+ * Every kernel takes caller-owned buffers, returns a tt_status_t and rejects bad
+ * arguments (NULL pointers, zero or oversized dimensions, values outside the domain
+ * the proofs cover) before writing anything. Section numbers refer to docs/spec.md.
+ */
+#ifndef TINTIN_H
+#define TINTIN_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum {
+    TT_OK = 0,
+    TT_ERR_NULL = 1,      /* a required pointer is NULL */
+    TT_ERR_SHAPE = 2,     /* a dimension is zero or too large for the proved limits */
+    TT_ERR_RANGE = 3,     /* an input value is outside the kernel's proved domain */
+    TT_ERR_CONFIG = 4,    /* the configuration is not one the kernels support */
+    TT_ERR_HEADER = 5     /* a result header exponent left int8 */
+} tt_status_t;
+
+/* Scale of a tensor: real = q * 2^s * r^(d - u), r = 2^(1/3) (spec 2.2). */
+typedef struct {
+    int8_t s;
+    int8_t u;
+    int8_t d;
+} tt_header_t;
+
+/* Every constant of the rules (spec 6); fill it from a generated preset (tt_presets.h). */
+typedef struct {
+    int32_t payload_bits;   /* 8 */
+    int32_t qmax;           /* 127 */
+    int32_t up_mul, up_shift;       /* 645, 9  */
+    int32_t down_mul, down_shift;   /* 203, 8  */
+    int32_t fine_steps;     /* 1: Tin-Tin fine steps; 0: powers of two only */
+    int32_t window;         /* 1: window rule on activations and weights */
+    int32_t window_low, window_high;
+    int32_t update_niti;    /* 0: gradient-aligned update; 1: NITI update */
+    int32_t lr_shift;
+    int32_t update_margin;
+    int32_t grad_pre_bits;
+    int32_t grad_stochastic; /* 1: stochastic rounding of the final gradient shift */
+    int32_t niti_mu;
+    int32_t log2e_q, log2e_frac_bits;
+    int32_t softmax_frac_bits, softmax_floor_bits, softmax_out_bits;
+    const int32_t *exp2_table;  /* 2^softmax_frac_bits entries */
+} tt_config_t;
+
+/* Upper bound of a tensor dimension product the kernels accept. */
+#define TT_MAX_ELEMENTS 65535u
+
+/* --- rules on arrays (spec 3) ------------------------------------------------------- */
+tt_status_t tt_rshift_round(const int32_t *x, const int32_t *s, int32_t *y, uint32_t n);
+tt_status_t tt_rshift_stochastic(const int32_t *x, const int32_t *s, const uint32_t *bits,
+                                 int32_t *y, uint32_t n);
+tt_status_t tt_counter_hash(const int32_t *seed, const int32_t *step, const int32_t *tensor_id,
+                            const int32_t *index, uint32_t *h, uint32_t n);
+tt_status_t tt_fine_up(const tt_config_t *cfg, const int32_t *x, int32_t *y, uint32_t n);
+tt_status_t tt_fine_down(const tt_config_t *cfg, const int32_t *x, int32_t *y, uint32_t n);
+tt_status_t tt_normalize_header(const int8_t *h_in, int8_t *h_out, uint32_t n);
+tt_status_t tt_requantise(const tt_config_t *cfg, const int32_t *acc, uint32_t n,
+                          tt_header_t h_in, int8_t *q, tt_header_t *h_out);
+tt_status_t tt_window(const tt_config_t *cfg, int8_t *q, uint32_t n, tt_header_t *h);
+tt_status_t tt_rescale_to_coarser(const tt_config_t *cfg, const int32_t *x, uint32_t n,
+                                  tt_header_t h_from, tt_header_t h_to, int32_t *y);
+
+/* --- layers (spec 4) ------------------------------------------------------------------ */
+tt_status_t tt_relu_forward(const int32_t *acc, int32_t *y, uint32_t n);
+tt_status_t tt_relu_backward(const int8_t *e, const int8_t *y, int8_t *e_out, uint32_t n);
+/* y[B][O] = requantise(window(relu?(x[B][I] w[O][I]^T))); acc: caller scratch of B*O int32. */
+tt_status_t tt_dense_forward(const tt_config_t *cfg, const int8_t *x, tt_header_t h_x,
+                             const int8_t *w, tt_header_t h_w, uint32_t batch, uint32_t n_in,
+                             uint32_t n_out, int32_t relu, int32_t *acc, int8_t *y,
+                             tt_header_t *h_y);
+/* e_in[B][I] = requantise(e[B][O] w[O][I]); acc: caller scratch of B*I int32. */
+tt_status_t tt_dense_backward_error(const tt_config_t *cfg, const int8_t *e, tt_header_t h_e,
+                                    const int8_t *w, tt_header_t h_w, uint32_t batch,
+                                    uint32_t n_in, uint32_t n_out, int32_t *acc, int8_t *e_in,
+                                    tt_header_t *h_e_in);
+/* g[O][I] = sum_b e[b][O] x[b][I] in int32. */
+tt_status_t tt_dense_gradient(const int8_t *e, tt_header_t h_e, const int8_t *x, tt_header_t h_x,
+                              uint32_t batch, uint32_t n_in, uint32_t n_out, int32_t *g,
+                              tt_header_t *h_g);
+/* w <- sat(w - aligned(g)) (spec 4.4). g is used as scratch and overwritten. */
+tt_status_t tt_update_dense(const tt_config_t *cfg, int8_t *w, tt_header_t *h_w, int32_t *g,
+                            tt_header_t h_g, uint32_t n, int32_t seed, int32_t step,
+                            int32_t tensor_id);
+
+/* --- loss errors (spec 5) ------------------------------------------------------------- */
+/* e[B][C] = p - onehot; u: caller scratch of C int32. */
+tt_status_t tt_softmax_xent_error(const tt_config_t *cfg, const int8_t *z, tt_header_t h_z,
+                                  const int32_t *labels, uint32_t batch, uint32_t classes,
+                                  int32_t *u, int8_t *e, tt_header_t *h_e);
+tt_status_t tt_mse_error(const tt_config_t *cfg, const int8_t *y, tt_header_t h_y, const int8_t *t,
+                         tt_header_t h_t, uint32_t n, int8_t *e, tt_header_t *h_e);
+
+/* --- whole training step of an MLP (spec 4.6) ------------------------------------------ */
+#define TT_MLP_MAX_LAYERS 8
+
+typedef struct {
+    uint32_t n_layers;
+    uint32_t sizes[TT_MLP_MAX_LAYERS + 1];
+    uint32_t batch;
+    int32_t loss_mse;  /* 0: softmax cross-entropy on labels; 1: MSE against a target */
+} tt_mlp_t;
+
+typedef struct {
+    int8_t *w[TT_MLP_MAX_LAYERS];        /* layer i: sizes[i+1] x sizes[i] */
+    tt_header_t h[TT_MLP_MAX_LAYERS];
+    int32_t seed;
+    int32_t step;
+} tt_mlp_state_t;
+
+/* Caller-owned buffers; tt_mlp_workspace_size() says how large each must be. */
+typedef struct {
+    int8_t *act;     /* all activations, input excluded: sum_i batch * sizes[i+1] */
+    int8_t *err_a;   /* errors, ping-pong: batch * max size */
+    int8_t *err_b;
+    int32_t *acc;    /* int32 scratch: max(batch * max size, max layer weights) */
+} tt_mlp_workspace_t;
+
+typedef struct {
+    uint32_t act_bytes, err_bytes, acc_words;
+} tt_mlp_workspace_size_t;
+
+tt_status_t tt_mlp_workspace_size(const tt_mlp_t *model, tt_mlp_workspace_size_t *size);
+
+typedef struct {
+    int32_t correct;        /* argmax == label count (classification) */
+    int32_t error_abs_sum;  /* sum |output error| */
+} tt_metrics_t;
+
+tt_status_t tt_train_step_mlp(const tt_config_t *cfg, const tt_mlp_t *model, tt_mlp_state_t *state,
+                              const int8_t *x, tt_header_t h_x, const int32_t *labels,
+                              const int8_t *target, tt_header_t h_target,
+                              const tt_mlp_workspace_t *ws, tt_metrics_t *metrics);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TINTIN_H */
