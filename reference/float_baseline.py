@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+
 from tintin.reference.layers import QTensor
 
 R_NOMINAL = 2.0 ** (1.0 / 3.0)

@@ -11,6 +11,7 @@ from functools import cache
 from typing import Any
 
 import numpy as np
+
 from tintin.reference import model as M
 from tintin.reference.config import NumericsConfig
 from tintin.reference.layers import QTensor

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import numpy as np
+
 from tintin.reference import layers as L
 from tintin.reference import rules as R
 from tintin.reference.config import NumericsConfig

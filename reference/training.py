@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+
 from tintin.reference import jax_backend as JB
 from tintin.reference import model as M
 from tintin.reference.config import NumericsConfig

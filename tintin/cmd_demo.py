@@ -12,7 +12,8 @@ import argparse
 import time
 from pathlib import Path
 
-from tintin.cli import COMMANDS, main as tintin_main
+from tintin.cli import COMMANDS
+from tintin.cli import main as tintin_main
 
 STAGES: list[tuple[str, list[str]]] = [
     ("train", ["train", "--epochs", "20", "--out", "{out}/train"]),

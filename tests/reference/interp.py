@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+
 from tintin.reference.ops import JaxOps, PyOps
 
 JAX = JaxOps()

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from tintin.reference import rules as R
 from tintin.reference.config import NITI, TINTIN
 from tintin.reference.ops import OracleOverflow, PyOps

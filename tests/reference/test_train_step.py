@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from tintin.reference import jax_backend as JB
 from tintin.reference import layers as L
 from tintin.reference import model as M
