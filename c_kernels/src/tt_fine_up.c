@@ -3,16 +3,5 @@
 /* y[i] = fine up step of x[i] (spec 3.3); |x| must keep x * multiplier inside int32. */
 tt_status_t tt_fine_up(const tt_config_t *cfg, const int32_t *x, int32_t *y, uint32_t n)
 {
-    uint32_t i;
-    int32_t limit;
-    tt_status_t st = tt_check_config(cfg);
-    if (st != TT_OK) return st;
-    if (x == 0 || y == 0) return TT_ERR_NULL;
-    if (n > TT_MAX_ELEMENTS) return TT_ERR_SHAPE;
-    limit = TT_INT32_MAX / cfg->up_mul;
-    for (i = 0; i < n; i++) {
-        if (x[i] > limit || x[i] < -limit) return TT_ERR_RANGE;
-    }
-    for (i = 0; i < n; i++) y[i] = tt_step_up(cfg, x[i]);
-    return TT_OK;
+    return tt_fine_array(cfg, x, y, n, 1);
 }

@@ -270,5 +270,6 @@ static inline int tt_payload_ok(const tt_config_t *cfg, const int8_t *q, uint32_
 }
 
 tt_status_t tt_check_config(const tt_config_t *cfg);
+tt_status_t tt_fine_array(const tt_config_t *cfg, const int32_t *x, int32_t *y, uint32_t n, int32_t up);
 
 #endif /* TT_RULES_H */
