@@ -23,13 +23,19 @@ class Dataset:
     y_test: np.ndarray
     x_header: Header  # one scale for all inputs
     n_classes: int
+    image_shape: tuple[int, int, int] | None = None  # (H, W, C) when the rows are images
 
     def real(self, q: np.ndarray) -> np.ndarray:
         """The real values the payloads stand for (float only for the baseline and plots)."""
         return q.astype(np.float32) * np.float32(2.0 ** int(self.x_header.s))
 
-    def batch(self, idx: np.ndarray) -> tuple[QTensor, np.ndarray]:
-        return QTensor(self.x_train[idx], self.x_header), self.y_train[idx]
+    def batch(self, idx: np.ndarray, shape: tuple[int, ...] | None = None) -> tuple[QTensor, np.ndarray]:
+        """A training batch; ``shape`` (without the batch axis) reshapes rows into images."""
+        x = self.x_train[idx]
+        return QTensor(x.reshape(len(idx), *shape) if shape else x, self.x_header), self.y_train[idx]
+
+    def test_inputs(self, shape: tuple[int, ...] | None = None) -> np.ndarray:
+        return self.x_test.reshape(len(self.x_test), *shape) if shape else self.x_test
 
 
 def split(n: int, test_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -46,4 +52,4 @@ def load_digits(seed: int = 0, test_fraction: float = 0.2) -> Dataset:
     x = (d.data.astype(np.int32) * 7).astype(np.int8)  # 0..112: inside the window, real 0..0.875
     y = d.target.astype(np.int32)
     tr, te = split(len(y), test_fraction, seed)
-    return Dataset("digits", x[tr], y[tr], x[te], y[te], Header(-7, 0, 0), 10)
+    return Dataset("digits", x[tr], y[tr], x[te], y[te], Header(-7, 0, 0), 10, (8, 8, 1))

@@ -1,7 +1,8 @@
 """Float32 training of the same architecture, for comparison only (not the numerics path).
 
-Same layers (no bias, ReLU between), same initial weights (the dequantised integer
-initialisation), same batches, plain SGD on the mean softmax cross-entropy.
+Same layers (no bias, ReLU where the integer model has it), same initial weights (the
+dequantised integer initialisation), same batches, plain SGD on the mean softmax
+cross-entropy. Works for an MLP and for any Sequential model (NHWC, kernels [OC, K, K, C]).
 """
 
 from __future__ import annotations
@@ -21,16 +22,50 @@ def dequantise(t: QTensor) -> np.ndarray:
     return np.asarray(t.q, dtype=np.float32) * np.float32(2.0**s * R_NOMINAL ** (d - u))
 
 
-def make_float_step(lr: float) -> Callable[..., Any]:
+def _forward_fn(model: Any) -> Callable[[list[Any], Any], Any]:
     import jax
     import jax.numpy as jnp
 
-    def forward(ws: list[Any], x: Any) -> Any:
-        for i, w in enumerate(ws):
-            x = x @ w.T
-            if i < len(ws) - 1:
+    from tintin.reference import sequential as S
+
+    if not isinstance(model, S.Sequential):  # MLP: dense layers, ReLU between
+        def mlp(ws: list[Any], x: Any) -> Any:
+            for i, w in enumerate(ws):
+                x = x @ w.T
+                if i < len(ws) - 1:
+                    x = jax.nn.relu(x)
+            return x
+
+        return mlp
+
+    plans = model.plan()
+
+    def seq(ws: list[Any], x: Any) -> Any:
+        for plan in plans:
+            layer = plan.layer
+            if isinstance(layer, S.Dense):
+                x = x @ ws[plan.param].T
+            elif isinstance(layer, S.Conv2D):
+                x = jax.lax.conv_general_dilated(
+                    x, ws[plan.param], (layer.stride, layer.stride), [(layer.pad, layer.pad)] * 2,
+                    dimension_numbers=("NHWC", "OHWI", "NHWC"))
+            elif isinstance(layer, S.MaxPool2D):
+                k = layer.size
+                x = jax.lax.reduce_window(x, -jnp.inf, jax.lax.max, (1, k, k, 1), (1, k, k, 1), "VALID")
+            else:
+                x = x.reshape(x.shape[0], -1)
+            if getattr(layer, "relu", False):
                 x = jax.nn.relu(x)
         return x
+
+    return seq
+
+
+def make_float_step(model: Any, lr: float) -> Callable[..., Any]:
+    import jax
+    import jax.numpy as jnp
+
+    forward = _forward_fn(model)
 
     def loss(ws: list[Any], x: Any, y: Any) -> Any:
         logits = forward(ws, x)

@@ -57,29 +57,44 @@ def state_to_numpy(state: M.TrainState) -> M.TrainState:
     return M.TrainState(tuple(to_numpy_qtensor(p) for p in state.params), int(state.step), int(state.seed))
 
 
+def model_module(model: Any) -> Any:
+    """The module holding train_step/predict/init_state for this kind of model."""
+    from tintin.reference import sequential as S
+
+    return S if isinstance(model, S.Sequential) else M
+
+
+def init_state(model: Any, cfg: NumericsConfig, seed: int) -> M.TrainState:
+    return model_module(model).init_state(model, cfg, seed)
+
+
 @cache
-def jit_train_step(model: M.MLP, cfg: NumericsConfig) -> Callable[[M.TrainState, M.Batch], Any]:
+def jit_train_step(model: Any, cfg: NumericsConfig) -> Callable[[M.TrainState, M.Batch], Any]:
     """The jitted ``train_step(state, batch) -> (state, metrics)`` for one model and config."""
     import jax
 
     o = JaxOps(cfg.acc_bits)
+    train_step = model_module(model).train_step
 
     def step(state: M.TrainState, batch: M.Batch) -> Any:
-        return M.train_step(o, model, cfg, state, batch)
+        return train_step(o, model, cfg, state, batch)
 
     return jax.jit(step)
 
 
 @cache
-def jit_predict(model: M.MLP, cfg: NumericsConfig) -> Callable[[tuple[QTensor, ...], QTensor], Any]:
+def jit_predict(model: Any, cfg: NumericsConfig) -> Callable[[tuple[QTensor, ...], QTensor], Any]:
     import jax
 
     o = JaxOps(cfg.acc_bits)
-    return jax.jit(lambda params, x: M.predict(o, model, cfg, params, x))
+    predict = model_module(model).predict
+    return jax.jit(lambda params, x: predict(o, model, cfg, params, x))
 
 
-def oracle_train_step(model: M.MLP, cfg: NumericsConfig, state: M.TrainState, batch: M.Batch) -> Any:
+def oracle_train_step(model: Any, cfg: NumericsConfig, state: M.TrainState, batch: M.Batch) -> Any:
     """The same step in exact Python integers; raises OracleOverflow instead of wrapping."""
-    M.check_batch(model, batch)
-    M.check_params(model, state.params)
-    return M.train_step(PyOps(cfg.acc_bits), model, cfg, state, batch)
+    mod = model_module(model)
+    mod.check_batch(model, batch)
+    if mod is M:
+        M.check_params(model, state.params)
+    return mod.train_step(PyOps(cfg.acc_bits), model, cfg, state, batch)

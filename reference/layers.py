@@ -54,13 +54,16 @@ def relu_backward(o: Any, e: V, y: V) -> V:
 # --- dense layer ---------------------------------------------------------------------------
 
 
-def dense_forward(o: Any, x: QTensor, w: QTensor, relu: bool, cfg: NumericsConfig) -> QTensor:
-    """y = [relu](x W^T): int32 MAC, ReLU on int32, requantise, window (4.1)."""
-    acc = o.matmul(x.q, w.q.T)
+def accumulator_output(o: Any, acc: V, h: Header, relu: bool, cfg: NumericsConfig) -> QTensor:
+    """From an int32 product: ReLU on int32, requantise, window, store (4.1)."""
     if relu:
         acc = relu_forward(o, acc)
-    t = requantise(o, acc, R.header_mul(o, x.h, w.h), cfg)
-    return store(o, window(o, t, cfg), cfg)
+    return store(o, window(o, requantise(o, acc, h, cfg), cfg), cfg)
+
+
+def dense_forward(o: Any, x: QTensor, w: QTensor, relu: bool, cfg: NumericsConfig) -> QTensor:
+    """y = [relu](x W^T): int32 MAC, ReLU on int32, requantise, window (4.1)."""
+    return accumulator_output(o, o.matmul(x.q, w.q.T), R.header_mul(o, x.h, w.h), relu, cfg)
 
 
 def dense_backward_error(o: Any, e: QTensor, w: QTensor, cfg: NumericsConfig) -> QTensor:

@@ -14,7 +14,8 @@ Methods (x, y: integer values or tensors; s: a shift amount; c: a boolean):
 const, add, sub, mul, neg, shl, shr (arithmetic), band, lt, le, gt, ge, eq, ne,
 where, logical_and, logical_or, clz (for x >= 0); unsigned 32-bit helpers for the
 counter hash: u32, uadd, umul, uxor, ushr, u32_to_int; tensor helpers: widen,
-narrow, matmul, max_abs, sum_all, argmax, index_grid.
+narrow, matmul, max_abs, sum_all, argmax, index_grid, column_index, lookup, max_rows,
+sum_rows; structural helpers for convolution: pad_hw, stack, strided_add.
 """
 
 from __future__ import annotations
@@ -211,6 +212,26 @@ class PyOps:
     def sum_rows(self, x: Any) -> Any:
         return self._check(np.sum(np.asarray(self._v(x), dtype=object), axis=-1, keepdims=True), "sum_rows")
 
+    def zeros(self, shape: tuple[int, ...]) -> Any:
+        return np.zeros(shape, dtype=object)
+
+    def pad_hw(self, x: Any, pad: int) -> Any:
+        """Zero padding of axes 1 and 2 of an NHWC tensor."""
+        arr = np.asarray(self._v(x), dtype=object)
+        return np.pad(arr, ((0, 0), (pad, pad), (pad, pad), (0, 0)), constant_values=0) if pad else arr
+
+    def stack(self, xs: list[Any], axis: int) -> Any:
+        return np.stack([np.asarray(self._v(x), dtype=object) for x in xs], axis=axis)
+
+    def strided_add(self, out: Any, values: Any, h0: int, w0: int, stride: int) -> Any:
+        """out[:, h0::stride, w0::stride, :] += values (NHWC), as a new tensor."""
+        result = np.array(np.asarray(self._v(out), dtype=object), copy=True)
+        n_h, n_w = values.shape[1], values.shape[2]
+        region = (slice(None), slice(h0, h0 + stride * (n_h - 1) + 1, stride),
+                  slice(w0, w0 + stride * (n_w - 1) + 1, stride), slice(None))
+        result[region] = result[region] + np.asarray(self._v(values), dtype=object)
+        return self._check(result, "strided_add")
+
     def to_numpy(self, x: Any, dtype: Any = np.int32) -> np.ndarray:
         return np.asarray(np.asarray(self._v(x), dtype=object).astype(dtype))
 
@@ -353,6 +374,21 @@ class JaxOps:
 
     def sum_rows(self, x: Any) -> Any:
         return self.jnp.sum(self._i(x), axis=-1, keepdims=True, dtype=self.i32)
+
+    def zeros(self, shape: tuple[int, ...]) -> Any:
+        return self.jnp.zeros(shape, dtype=self.i32)
+
+    def pad_hw(self, x: Any, pad: int) -> Any:
+        return self.jnp.pad(x, ((0, 0), (pad, pad), (pad, pad), (0, 0))) if pad else x
+
+    def stack(self, xs: list[Any], axis: int) -> Any:
+        return self.jnp.stack(xs, axis=axis)
+
+    def strided_add(self, out: Any, values: Any, h0: int, w0: int, stride: int) -> Any:
+        n_h, n_w = values.shape[1], values.shape[2]
+        return out.at[:, h0 : h0 + stride * (n_h - 1) + 1 : stride, w0 : w0 + stride * (n_w - 1) + 1 : stride, :].add(
+            self._i(values)
+        )
 
     def to_numpy(self, x: Any, dtype: Any = np.int32) -> np.ndarray:
         return np.asarray(x).astype(dtype)

@@ -9,11 +9,11 @@ from typing import Any
 import numpy as np
 
 from tintin.reference import jax_backend as JB
-from tintin.reference import model as M
 from tintin.reference.config import NumericsConfig
 from tintin.reference.data import Dataset
 from tintin.reference.float_baseline import dequantise, make_float_step
 from tintin.reference.layers import QTensor
+from tintin.reference.model import Batch, TrainState
 
 
 @dataclass
@@ -39,6 +39,11 @@ def epoch_batches(n: int, batch_size: int, seed: int, epoch: int) -> Iterator[np
         yield order[start : start + batch_size]
 
 
+def input_shape(model: Any) -> tuple[int, ...]:
+    """Shape of one input sample (no batch axis) for an MLP or a Sequential model."""
+    return tuple(model.input_shape) if hasattr(model, "input_shape") else (model.sizes[0],)
+
+
 def steps_per_epoch(n: int, batch_size: int) -> int:
     return n // batch_size
 
@@ -51,26 +56,27 @@ def _check_sizes(data: Dataset, batch_size: int, epochs: int) -> None:
 
 
 def train_integer(
-    model: M.MLP,
+    model: Any,
     cfg: NumericsConfig,
     data: Dataset,
     epochs: int,
     batch_size: int,
     seed: int,
     progress: Any = None,
-) -> tuple[M.TrainState, History]:
+) -> tuple[TrainState, History]:
     """Integer-only training with the jitted reference; accuracy measured after each epoch."""
     _check_sizes(data, batch_size, epochs)
     step = JB.jit_train_step(model, cfg)
     predict = JB.jit_predict(model, cfg)
-    state = JB.state_to_jax(M.init_state(model, cfg, seed))
-    x_test = JB.qtensor_to_jax(QTensor(data.x_test, data.x_header))
+    state = JB.state_to_jax(JB.init_state(model, cfg, seed))
+    shape = input_shape(model)
+    x_test = JB.qtensor_to_jax(QTensor(data.test_inputs(shape), data.x_header))
     hist = History(cfg.name)
     for epoch in range(epochs):
         correct = seen = 0
         for idx in epoch_batches(len(data.y_train), batch_size, seed, epoch):
-            x, y = data.batch(idx)
-            state, metrics = step(state, JB.batch_to_jax(M.Batch(x, y)))
+            x, y = data.batch(idx, shape)
+            state, metrics = step(state, JB.batch_to_jax(Batch(x, y)))
             correct += int(metrics["correct"])
             seen += len(idx)
             if progress is not None:
@@ -82,7 +88,7 @@ def train_integer(
 
 
 def train_float(
-    model: M.MLP,
+    model: Any,
     init_cfg: NumericsConfig,
     data: Dataset,
     epochs: int,
@@ -95,9 +101,11 @@ def train_float(
     import jax.numpy as jnp
 
     _check_sizes(data, batch_size, epochs)
-    step = make_float_step(lr)
-    ws = [jnp.asarray(dequantise(p)) for p in M.init_params(model, init_cfg, seed)]
-    x_train, x_test = jnp.asarray(data.real(data.x_train)), jnp.asarray(data.real(data.x_test))
+    step = make_float_step(model, lr)
+    ws = [jnp.asarray(dequantise(p)) for p in JB.init_state(model, init_cfg, seed).params]
+    shape = input_shape(model)
+    x_train = jnp.asarray(data.real(data.x_train).reshape(len(data.x_train), *shape))
+    x_test = jnp.asarray(data.real(data.test_inputs(shape)))
     hist = History("float32")
     for epoch in range(epochs):
         correct = seen = 0

@@ -9,15 +9,22 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tintin.cli import UserError
+
+if TYPE_CHECKING:
+    from tintin.reference.data import Dataset
 
 POLICIES = ("tintin", "niti", "float")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--model", default="mlp", choices=["mlp"], help="model (default: mlp)")
-    p.add_argument("--data", default="digits", choices=["digits"], help="data set (default: bundled digits)")
+    p.add_argument("--model", default="mlp", choices=["mlp", "lenet5"], help="model (default: mlp)")
+    p.add_argument("--data", default="digits", choices=["digits", "mnist"],
+                   help="data set (default: scikit-learn's bundled 8x8 digits; mnist needs --mnist-dir)")
+    p.add_argument("--mnist-dir", type=Path, default=None, help="folder with the four MNIST IDX files")
+    p.add_argument("--train-limit", type=int, default=None, help="use only the first N training samples")
     p.add_argument("--hidden", default="64", help="hidden layer sizes, comma separated (default: 64)")
     p.add_argument("--policy", default=",".join(POLICIES),
                    help="comma-separated subset of tintin,niti,float (default: all three)")
@@ -28,6 +35,25 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="float SGD learning rate (default: batch * 2**-lr_shift, the integer rate)")
     p.add_argument("--out", type=Path, default=Path("out/train"), help="output folder")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def _load_data(args: argparse.Namespace) -> Dataset:
+    from tintin.reference.data import load_digits
+    from tintin.reference.mnist import IdxError, load_mnist
+
+    if args.train_limit is not None and args.train_limit < 1:
+        raise UserError(f"--train-limit must be positive, got {args.train_limit}")
+    if args.data == "digits":
+        if args.mnist_dir is not None:
+            raise UserError("--mnist-dir goes with --data mnist")
+        return load_digits(seed=args.seed)
+    if args.mnist_dir is None:
+        raise UserError("--data mnist needs --mnist-dir DIR (the folder with the four IDX files; nothing is downloaded)"
+                        )
+    try:
+        return load_mnist(args.mnist_dir, args.train_limit)
+    except IdxError as exc:
+        raise UserError(str(exc)) from None
 
 
 def _parse_sizes(text: str) -> tuple[int, ...]:
@@ -59,13 +85,19 @@ def run(args: argparse.Namespace) -> int:
     from tintin.reference import model as M
     from tintin.reference import training as T
     from tintin.reference.config import preset
-    from tintin.reference.data import load_digits
     from tintin.reference.plots import plot_curves
+    from tintin.reference.sequential import lenet5
 
-    data = load_digits(seed=args.seed)
+    data = _load_data(args)
     if not 1 <= args.batch <= len(data.y_train):
         raise UserError(f"--batch must be in [1, {len(data.y_train)}], got {args.batch}")
-    model = M.MLP((data.x_train.shape[1], *hidden, data.n_classes))
+    if args.model == "lenet5":
+        assert data.image_shape is not None
+        model: object = lenet5(data.image_shape[0], data.image_shape[2], data.n_classes)
+        sizes = "LeNet-5"
+    else:
+        model = M.MLP((data.x_train.shape[1], *hidden, data.n_classes))
+        sizes = str(model.sizes)
     tintin_cfg = preset("tintin")
     float_lr = args.float_lr if args.float_lr is not None else args.batch * 2.0**-tintin_cfg.lr_shift
 
@@ -83,10 +115,10 @@ def run(args: argparse.Namespace) -> int:
                 histories.append(hist)
 
     args.out.mkdir(parents=True, exist_ok=True)
-    title = f"{args.model} {model.sizes} on {data.name}, batch {args.batch}, seed {args.seed}"
+    title = f"{args.model} {sizes} on {data.name}, batch {args.batch}, seed {args.seed}"
     plot = plot_curves(histories, args.out / "curves.png", title)
     result = {
-        "model": args.model, "sizes": list(model.sizes), "data": data.name,
+        "model": args.model, "architecture": sizes, "data": data.name,
         "train_size": len(data.y_train), "test_size": len(data.y_test),
         "epochs": args.epochs, "batch": args.batch, "seed": args.seed, "float_lr": float_lr,
         "runs": [h.to_json() for h in histories],
