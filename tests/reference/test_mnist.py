@@ -24,6 +24,7 @@ def write_idx(path: Path, array: np.ndarray, compress: bool = False) -> None:
 
 
 def make_mnist(folder: Path, n_train: int = 64, n_test: int = 16, compress: bool = False) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(0)
     labels = {"train": rng.integers(0, 10, n_train), "test": rng.integers(0, 10, n_test)}
     for split, n in (("train", n_train), ("test", n_test)):
