@@ -91,6 +91,32 @@ tt_status_t tt_update_dense(const tt_config_t *cfg, int8_t *w, tt_header_t *h_w,
                             tt_header_t h_g, uint32_t n, int32_t seed, int32_t step,
                             int32_t tensor_id);
 
+/* --- convolution and pooling on NHWC tensors (spec 4.7) ------------------------------------ */
+typedef struct {
+    uint32_t batch, height, width, channels;  /* input [B][H][W][C] */
+    uint32_t out_channels, kernel, stride, pad; /* kernels [OC][K][K][C] */
+} tt_conv_geometry_t;
+
+/* Output size along one axis; 0 when the geometry is invalid. */
+uint32_t tt_conv_out_size(uint32_t in, uint32_t kernel, uint32_t stride, uint32_t pad);
+/* y[B][OH][OW][OC] = window(requantise(relu?(conv(x, w)))); acc: caller scratch of B*OH*OW*OC int32. */
+tt_status_t tt_conv2d_forward(const tt_config_t *cfg, const tt_conv_geometry_t *g, const int8_t *x, tt_header_t h_x,
+                              const int8_t *w, tt_header_t h_w, int32_t relu, int32_t *acc, int8_t *y,
+                              tt_header_t *h_y);
+/* e_in[B][H][W][C] = requantise(conv^T(e, w)); acc: caller scratch of B*H*W*C int32. */
+tt_status_t tt_conv2d_backward_error(const tt_config_t *cfg, const tt_conv_geometry_t *g, const int8_t *e,
+                                     tt_header_t h_e, const int8_t *w, tt_header_t h_w, int32_t *acc, int8_t *e_in,
+                                     tt_header_t *h_e_in);
+/* g[OC][K][K][C] = sum over batch and output positions of e x-patch, in int32. */
+tt_status_t tt_conv2d_gradient(const tt_conv_geometry_t *g, const int8_t *e, tt_header_t h_e, const int8_t *x,
+                               tt_header_t h_x, int32_t *grad, tt_header_t *h_grad);
+/* k x k windows with stride k; the header passes through unchanged. */
+tt_status_t tt_maxpool2d_forward(const int8_t *x, uint32_t batch, uint32_t height, uint32_t width, uint32_t channels,
+                                 uint32_t k, int8_t *y);
+/* The error goes to the first (row-major) maximum of each window. */
+tt_status_t tt_maxpool2d_backward(const int8_t *e, const int8_t *x, uint32_t batch, uint32_t height, uint32_t width,
+                                  uint32_t channels, uint32_t k, int8_t *e_in);
+
 /* --- loss errors (spec 5) ------------------------------------------------------------- */
 /* e[B][C] = p - onehot; u: caller scratch of C int32. */
 tt_status_t tt_softmax_xent_error(const tt_config_t *cfg, const int8_t *z, tt_header_t h_z,
@@ -99,46 +125,79 @@ tt_status_t tt_softmax_xent_error(const tt_config_t *cfg, const int8_t *z, tt_he
 tt_status_t tt_mse_error(const tt_config_t *cfg, const int8_t *y, tt_header_t h_y, const int8_t *t,
                          tt_header_t h_t, uint32_t n, int8_t *e, tt_header_t *h_e);
 
-/* --- whole training step of an MLP (spec 4.6) ------------------------------------------ */
-#define TT_MLP_MAX_LAYERS 8
+/* --- whole training steps (spec 4.6) ----------------------------------------------------- */
+#define TT_MAX_PARAM_LAYERS 8
+#define TT_SEQ_MAX_LAYERS 16
 
+typedef enum { TT_DENSE = 1, TT_CONV2D = 2, TT_MAXPOOL2D = 3, TT_FLATTEN = 4 } tt_layer_kind_t;
+
+typedef struct {
+    tt_layer_kind_t kind;
+    uint32_t out;                  /* dense: outputs; conv: output channels */
+    uint32_t kernel, stride, pad;  /* conv; for max pooling, kernel is the window (stride = window) */
+    int32_t relu;                  /* dense, conv */
+} tt_layer_t;
+
+/* A stack of layers on NHWC samples of in_h x in_w x in_c (a vector input: 1 x 1 x N). */
 typedef struct {
     uint32_t n_layers;
-    uint32_t sizes[TT_MLP_MAX_LAYERS + 1];
+    tt_layer_t layers[TT_SEQ_MAX_LAYERS];
+    uint32_t in_h, in_w, in_c;
     uint32_t batch;
     int32_t loss_mse;  /* 0: softmax cross-entropy on labels; 1: MSE against a target */
-} tt_mlp_t;
+} tt_seq_t;
 
+/* Weights of the parameter layers in order (dense [O][I], conv [OC][K][K][C]). */
 typedef struct {
-    int8_t *w[TT_MLP_MAX_LAYERS];        /* layer i: sizes[i+1] x sizes[i] */
-    tt_header_t h[TT_MLP_MAX_LAYERS];
+    int8_t *w[TT_MAX_PARAM_LAYERS];
+    tt_header_t h[TT_MAX_PARAM_LAYERS];
     int32_t seed;
     int32_t step;
-} tt_mlp_state_t;
+} tt_model_state_t;
 
-/* Caller-owned buffers; tt_mlp_workspace_size() says how large each must be. */
+/* Caller-owned buffers; tt_seq_workspace_size() says how large each must be. */
 typedef struct {
-    int8_t *act;     /* all activations, input excluded: sum_i batch * sizes[i+1] */
-    int8_t *err_a;   /* errors, ping-pong: batch * max size */
+    int8_t *act;     /* every layer's output (flatten takes none) */
+    int8_t *err_a;   /* errors, ping-pong: batch * largest activation */
     int8_t *err_b;
-    int32_t *acc;    /* int32 scratch: max(batch * max size, max layer weights) */
-} tt_mlp_workspace_t;
+    int32_t *acc;    /* int32 scratch: largest accumulator, gradient or softmax row */
+} tt_workspace_t;
 
 typedef struct {
     uint32_t act_bytes, err_bytes, acc_words;
-} tt_mlp_workspace_size_t;
-
-tt_status_t tt_mlp_workspace_size(const tt_mlp_t *model, tt_mlp_workspace_size_t *size);
+} tt_workspace_size_t;
 
 typedef struct {
     int32_t correct;        /* argmax == label count (classification) */
     int32_t error_abs_sum;  /* sum |output error| */
 } tt_metrics_t;
 
+tt_status_t tt_seq_workspace_size(const tt_seq_t *model, tt_workspace_size_t *size);
+/* Weight count of parameter layer `param` (0 when out of range); sizes a caller's weight buffers. */
+uint32_t tt_seq_weight_count(const tt_seq_t *model, uint32_t param);
+tt_status_t tt_train_step_seq(const tt_config_t *cfg, const tt_seq_t *model, tt_model_state_t *state,
+                              const int8_t *x, tt_header_t h_x, const int32_t *labels, const int8_t *target,
+                              tt_header_t h_target, const tt_workspace_t *ws, tt_metrics_t *metrics);
+
+/* The MLP special case: dense layers, ReLU between. */
+#define TT_MLP_MAX_LAYERS TT_MAX_PARAM_LAYERS
+
+typedef struct {
+    uint32_t n_layers;
+    uint32_t sizes[TT_MLP_MAX_LAYERS + 1];
+    uint32_t batch;
+    int32_t loss_mse;
+} tt_mlp_t;
+
+typedef tt_model_state_t tt_mlp_state_t;
+typedef tt_workspace_t tt_mlp_workspace_t;
+typedef tt_workspace_size_t tt_mlp_workspace_size_t;
+
+tt_status_t tt_mlp_to_seq(const tt_mlp_t *mlp, tt_seq_t *seq);
+tt_status_t tt_mlp_workspace_size(const tt_mlp_t *model, tt_mlp_workspace_size_t *size);
 tt_status_t tt_train_step_mlp(const tt_config_t *cfg, const tt_mlp_t *model, tt_mlp_state_t *state,
-                              const int8_t *x, tt_header_t h_x, const int32_t *labels,
-                              const int8_t *target, tt_header_t h_target,
-                              const tt_mlp_workspace_t *ws, tt_metrics_t *metrics);
+                              const int8_t *x, tt_header_t h_x, const int32_t *labels, const int8_t *target,
+                              tt_header_t h_target, const tt_mlp_workspace_t *ws, tt_metrics_t *metrics);
 
 #ifdef __cplusplus
 }

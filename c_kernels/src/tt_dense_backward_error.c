@@ -6,8 +6,6 @@ tt_status_t tt_dense_backward_error(const tt_config_t *cfg, const int8_t *e, tt_
                                     int8_t *e_in, tt_header_t *h_e_in)
 {
     uint32_t b, o, i, n;
-    int32_t shift, m = 0;
-    tt_hdr32_t h;
     tt_status_t st = tt_check_config(cfg);
     if (st != TT_OK) return st;
     if (e == 0 || w == 0 || acc == 0 || e_in == 0 || h_e_in == 0) return TT_ERR_NULL;
@@ -26,12 +24,5 @@ tt_status_t tt_dense_backward_error(const tt_config_t *cfg, const int8_t *e, tt_
             for (i = 0; i < n_in; i++) ab[i] += eo * wo[i];
         }
     }
-    for (i = 0; i < n; i++) m = tt_max(m, tt_abs(acc[i]));
-    shift = tt_requant_shift(cfg, m);
-    h = tt_header_mul(h_e, h_w);
-    h.s += shift;
-    st = tt_hdr_narrow(h, h_e_in);
-    if (st != TT_OK) return st;
-    for (i = 0; i < n; i++) e_in[i] = (int8_t)tt_saturate(tt_rshift_round1(acc[i], shift), cfg->qmax);
-    return TT_OK;
+    return tt_requant_output(cfg, acc, n, tt_header_mul(h_e, h_w), e_in, h_e_in);
 }

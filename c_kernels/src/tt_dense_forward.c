@@ -6,9 +6,7 @@ tt_status_t tt_dense_forward(const tt_config_t *cfg, const int8_t *x, tt_header_
                              int32_t *acc, int8_t *y, tt_header_t *h_y)
 {
     uint32_t b, o, i, n;
-    int32_t shift, m = 0, mq = 0;
-    tt_hdr32_t h;
-    tt_window_plan_t plan;
+    int32_t m = 0;
     tt_status_t st = tt_check_config(cfg);
     if (st != TT_OK) return st;
     if (x == 0 || w == 0 || acc == 0 || y == 0 || h_y == 0) return TT_ERR_NULL;
@@ -27,17 +25,5 @@ tt_status_t tt_dense_forward(const tt_config_t *cfg, const int8_t *x, tt_header_
             m = tt_max(m, tt_abs(sum));
         }
     }
-    shift = tt_requant_shift(cfg, m);
-    for (o = 0; o < n; o++) {
-        int32_t q = tt_saturate(tt_rshift_round1(acc[o], shift), cfg->qmax);
-        y[o] = (int8_t)q;
-        mq = tt_max(mq, tt_abs(q));
-    }
-    h = tt_header_mul(h_x, h_w);
-    h.s += shift;
-    plan = tt_window_plan(cfg, mq);
-    st = tt_hdr_narrow(tt_window_header(&plan, h), h_y);
-    if (st != TT_OK) return st;
-    for (o = 0; o < n; o++) y[o] = (int8_t)tt_window_value(cfg, &plan, y[o]);
-    return TT_OK;
+    return tt_acc_output(cfg, acc, n, m, tt_header_mul(h_x, h_w), y, h_y);
 }

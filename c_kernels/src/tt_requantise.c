@@ -4,9 +4,7 @@
 tt_status_t tt_requantise(const tt_config_t *cfg, const int32_t *acc, uint32_t n, tt_header_t h_in, int8_t *q,
                           tt_header_t *h_out)
 {
-    uint32_t i;
-    int32_t m, shift;
-    tt_hdr32_t h;
+    int32_t m;
     tt_status_t st = tt_check_config(cfg);
     if (st != TT_OK) return st;
     if (acc == 0 || q == 0 || h_out == 0) return TT_ERR_NULL;
@@ -14,11 +12,5 @@ tt_status_t tt_requantise(const tt_config_t *cfg, const int32_t *acc, uint32_t n
     if (cfg->payload_bits != 8) return TT_ERR_CONFIG;
     m = tt_max_abs_i32(acc, n);
     if (m < 0) return TT_ERR_RANGE;
-    shift = tt_requant_shift(cfg, m);
-    h = tt_hdr_widen(h_in);
-    h.s += shift;
-    st = tt_hdr_narrow(h, h_out);
-    if (st != TT_OK) return st;
-    for (i = 0; i < n; i++) q[i] = (int8_t)tt_saturate(tt_rshift_round1(acc[i], shift), cfg->qmax);
-    return TT_OK;
+    return tt_requant_output(cfg, acc, n, tt_hdr_widen(h_in), q, h_out);
 }

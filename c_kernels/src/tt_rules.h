@@ -270,6 +270,11 @@ static inline int tt_payload_ok(const tt_config_t *cfg, const int8_t *q, uint32_
 }
 
 tt_status_t tt_check_config(const tt_config_t *cfg);
+tt_status_t tt_acc_output(const tt_config_t *cfg, const int32_t *acc, uint32_t n, int32_t max_abs, tt_hdr32_t h,
+                          int8_t *y, tt_header_t *h_y);
+tt_status_t tt_requant_output(const tt_config_t *cfg, const int32_t *acc, uint32_t n, tt_hdr32_t h, int8_t *q,
+                              tt_header_t *h_q);
+tt_status_t tt_conv_check(const tt_conv_geometry_t *g, uint32_t *out_h, uint32_t *out_w);
 tt_status_t tt_fine_array(const tt_config_t *cfg, const int32_t *x, int32_t *y, uint32_t n, int32_t up);
 
 #endif /* TT_RULES_H */
