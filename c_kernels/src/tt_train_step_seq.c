@@ -87,6 +87,7 @@ tt_status_t tt_train_step_seq(const tt_config_t *cfg, const tt_seq_t *m, tt_mode
     if (m == 0 || state == 0 || x == 0 || ws == 0 || metrics == 0) return TT_ERR_NULL;
     if (ws->act == 0 || ws->err_a == 0 || ws->err_b == 0 || ws->acc == 0) return TT_ERR_NULL;
     if (m->loss_mse ? target == 0 : labels == 0) return TT_ERR_NULL;
+    if (state->step == TT_INT32_MAX) return TT_ERR_RANGE; /* the counter would overflow (spec 4.6) */
     st = tt_seq_shapes(m, shapes);
     if (st != TT_OK) return st;
     L = m->n_layers;

@@ -1,11 +1,24 @@
-"""Registry of golden suites: suite name -> SuiteDef.
+"""Registry of golden suites: suite name -> SuiteDef, and suite name -> exact-integer oracle.
 
-Empty until the suites are defined against the JAX reference. `tintin golden generate`
-writes one file per entry and level; `tintin golden check` regenerates and compares.
+`tintin golden generate` writes one file per entry and level; `tintin golden check`
+regenerates and compares. Expected outputs come from the JAX reference (JaxOps); ORACLES
+holds, for every suite, the same computation run with PyOps (exact Python integers that raise
+OracleOverflow instead of wrapping): tests/golden/test_suites.py runs it on the stored inputs
+of every committed case, an independent check of the JAX numbers.
+
+One module per family: rounding (3.2, 3.3), headers (2.3, 3.5 - 3.7), layers (4.1 - 4.4),
+losses (5), train (4.6). The registry order is the order of the interface table.
 """
 
 from __future__ import annotations
 
 from ..suite import SuiteDef
+from . import headers, layers, losses, rounding, train
+from ._common import Entry, OracleFn
 
-SUITES: dict[str, SuiteDef] = {}
+_ENTRIES: list[Entry] = [*rounding.ENTRIES, *headers.ENTRIES, *layers.ENTRIES, *losses.ENTRIES, *train.ENTRIES]
+
+SUITES: dict[str, SuiteDef] = {e.defn.name: e.defn for e in _ENTRIES}
+ORACLES: dict[str, OracleFn] = {e.defn.name: e.oracle for e in _ENTRIES}
+
+__all__ = ["ORACLES", "SUITES"]

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+
 from tintin.golden import cli as golden_cli
 from tintin.golden import suites as suites_module
 from tintin.golden.check import check

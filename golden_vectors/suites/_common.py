@@ -1,0 +1,331 @@
+"""Shared machinery of the golden suites: case lists, a stable random source, and the two
+ways of running a kernel written once over the ops interface (reference/ops.py).
+
+A suite's kernel is ``fn(o, cfg, inputs, params) -> {output name: value}``: ``inputs`` maps
+names to the case's arrays, ``params`` are plain ints, and a value is a tensor of the ops
+interpretation or a header (a 3-tuple, stored as int8[3]; a tuple of 1-d tensors is stored
+as [n, 3] rows). The same function gives
+
+* the expected outputs (``KernelSuite.compute``): JaxOps, jitted once per suite and params;
+* the independent check (``KernelSuite.oracle``): PyOps, exact Python integers that raise
+  OracleOverflow instead of wrapping (used by tests/golden/test_suites.py on the stored
+  inputs).
+
+Every output is range-checked before it is cast to its golden dtype, so a case outside a
+rule's domain fails generation loudly instead of storing a wrapped value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import numpy as np
+
+from tintin.reference.config import SPEC_VERSION, NumericsConfig
+from tintin.reference.rules import Header
+
+from ..model import DTYPES
+from ..suite import CaseSpec, SuiteDef
+
+INT32_MIN = -(2**31)
+INT32_MAX = 2**31 - 1
+U32_MAX = 2**32 - 1
+QMAX = 127
+# Domains of the fine steps as docs/spec.md 3.3 states them (callers stay inside). For the up
+# step this is INT32_MAX // 645; for the down step the spec's bound is below INT32_MAX // 203
+# (= 10578737), so the cases stay inside the stated, smaller domain.
+UP_DOMAIN = 3329432
+DOWN_DOMAIN = 10578706
+
+Arrays = Mapping[str, Any]
+KernelFn = Callable[[Any, NumericsConfig, Arrays, Mapping[str, int]], Mapping[str, Any]]
+OracleFn = Callable[[Arrays, Mapping[str, int]], dict[str, np.ndarray]]
+
+
+# --- stable randomness --------------------------------------------------------------------
+
+
+_M64 = (1 << 64) - 1
+
+
+class StableRng:
+    """SplitMix64 in plain integers: the same numbers on every platform and numpy version.
+
+    (numpy's Generator streams are not promised to stay the same across releases, and the
+    committed files must regenerate byte for byte.) Draws are modulo-reduced: the tiny bias
+    does not matter for test cases, and the definition stays one line.
+    """
+
+    def __init__(self, seed: int) -> None:
+        self.state = seed & _M64
+
+    def _next(self) -> int:
+        self.state = (self.state + 0x9E3779B97F4A7C15) & _M64
+        z = self.state
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _M64
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _M64
+        return z ^ (z >> 31)
+
+    def integer(self, lo: int, hi: int) -> int:
+        """Uniform-ish integer in [lo, hi] (both included)."""
+        if hi < lo:
+            raise ValueError(f"empty range [{lo}, {hi}]")
+        return lo + self._next() % (hi - lo + 1)
+
+    def ints(self, lo: int, hi: int, shape: int | Sequence[int], dtype: Any = np.int32) -> np.ndarray:
+        shape = (shape,) if isinstance(shape, int) else tuple(shape)
+        n = int(np.prod(shape, dtype=np.int64))
+        return np.array([self.integer(lo, hi) for _ in range(n)], dtype=dtype).reshape(shape)
+
+    def choice(self, items: Sequence[Any]) -> Any:
+        return items[self.integer(0, len(items) - 1)]
+
+    def magnitude(self, max_abs: int) -> int:
+        """A signed value whose bit width is uniform in [0, bitwidth(max_abs)]: covers every
+        scale, not just the largest (a uniform draw is almost always near max_abs)."""
+        width = self.integer(0, max_abs.bit_length())
+        if width == 0:
+            return 0
+        lo, hi = 1 << (width - 1), min((1 << width) - 1, max_abs)
+        v = self.integer(lo, hi)
+        return -v if self.integer(0, 1) else v
+
+    def magnitudes(self, max_abs: int, shape: int | Sequence[int], dtype: Any = np.int32) -> np.ndarray:
+        shape = (shape,) if isinstance(shape, int) else tuple(shape)
+        n = int(np.prod(shape, dtype=np.int64))
+        return np.array([self.magnitude(max_abs) for _ in range(n)], dtype=dtype).reshape(shape)
+
+
+# --- case lists ---------------------------------------------------------------------------
+
+
+class CaseList:
+    """Collects CaseSpecs with ids "<suite>/<edge-name>-NNNN" (NNNN = position in the suite)."""
+
+    def __init__(self, suite: str) -> None:
+        self.suite = suite
+        self.specs: list[CaseSpec] = []
+
+    def add(
+        self,
+        edge: str,
+        comment: str,
+        flags: Sequence[str],
+        inputs: Mapping[str, Any],
+        params: Mapping[str, int] | None = None,
+    ) -> None:
+        case_id = f"{self.suite}/{edge}-{len(self.specs):04d}"
+        self.specs.append(CaseSpec(case_id, comment, list(flags), dict(inputs), dict(params or {})))
+
+
+def i32(values: Any) -> np.ndarray:
+    """int32 array from Python ints, refusing values that do not fit (no silent wrap)."""
+    return _checked(values, "int32")
+
+
+def i8(values: Any) -> np.ndarray:
+    return _checked(values, "int8")
+
+
+def u32(values: Any) -> np.ndarray:
+    return _checked(values, "uint32")
+
+
+def hdr(s: int, u: int = 0, d: int = 0) -> np.ndarray:
+    """A stored header (S, U, D) as int8[3]."""
+    return i8([s, u, d])
+
+
+def _checked(values: Any, dtype: str) -> np.ndarray:
+    arr = np.asarray(values, dtype=object)
+    dt = DTYPES[dtype]
+    flat = [int(v) for v in arr.flat]
+    if flat and (min(flat) < dt.min or max(flat) > dt.max):
+        bad = next(v for v in flat if not dt.min <= v <= dt.max)
+        raise ValueError(f"value {bad} does not fit {dtype}")
+    return np.array(flat, dtype=np.dtype(dtype)).reshape(arr.shape)
+
+
+def header_in(o: Any, h: Any) -> Header:
+    """The stored int8[3] header as a Header of the ops interpretation's integers."""
+    return Header(o.widen(h[0]), o.widen(h[1]), o.widen(h[2]))
+
+
+# --- normal headers -------------------------------------------------------------------------
+
+# Every header in normal form with S in a range: U, D in {0, 1, 2}, at most one non-zero.
+FINE_PARTS = ((0, 2), (0, 1), (0, 0), (1, 0), (2, 0))  # (U, D), fine part D - U from -2 to 2
+
+
+def normal_header(rng: StableRng, s_lo: int, s_hi: int) -> np.ndarray:
+    u, d = rng.choice(FINE_PARTS)
+    return hdr(rng.integer(s_lo, s_hi), u, d)
+
+
+def thirds(h: Sequence[int] | np.ndarray) -> int:
+    """3S + D - U: log2 of the header's scale in thirds."""
+    s, u, d = (int(v) for v in h)
+    return 3 * s + d - u
+
+
+# --- running a kernel ----------------------------------------------------------------------
+
+
+@cache
+def jax_ops() -> Any:
+    from tintin.reference.ops import JaxOps
+
+    return JaxOps()
+
+
+@cache
+def py_ops() -> Any:
+    from tintin.reference.ops import PyOps
+
+    return PyOps()
+
+
+def to_golden(value: Any, dtype: str, what: str) -> np.ndarray:
+    """An output (JAX array, exact-int object array, int or header tuple) as a numpy array
+    of the golden dtype; values that do not fit are an error, never wrapped."""
+    if isinstance(value, tuple):  # a header (or rows of headers): stack the fields last
+        parts = np.broadcast_arrays(*(np.asarray(np.asarray(v), dtype=object) for v in value))
+        arr = np.stack(parts, axis=-1)
+    else:
+        arr = np.asarray(np.asarray(value), dtype=object)
+    try:
+        return _checked(arr, dtype)
+    except ValueError as exc:
+        raise ValueError(f"output {what!r}: {exc} (a case outside the rule's domain?)") from None
+
+
+def pad_rows(arrays: Arrays, size: int) -> dict[str, np.ndarray]:
+    """Repeat the last row of every input up to ``size`` rows (stays inside every domain)."""
+    out = {}
+    for name, a in arrays.items():
+        a = np.asarray(a)
+        widths = [(0, size - a.shape[0])] + [(0, 0)] * (a.ndim - 1)
+        out[name] = np.pad(a, widths, mode="edge")
+    return out
+
+
+def padded_size(n: int) -> int:
+    """256, or the next power of two: one or two compilations per element-wise suite."""
+    return max(256, 1 << max(0, n - 1).bit_length())
+
+
+@dataclass(frozen=True)
+class KernelSuite:
+    """A suite whose outputs are one call of ``fn`` on the case inputs.
+
+    rows: inputs whose first axis is the case's element count; the JAX path pads that axis
+    to a power of two (so a handful of compilations serve all cases) and cuts every output
+    back to the element count.
+    """
+
+    name: str
+    kernel: str
+    description: str
+    cfg: NumericsConfig
+    fn: KernelFn
+    outputs: Mapping[str, str]  # output name -> golden dtype, in file order
+    cases: Callable[[str], Sequence[CaseSpec]]
+    seed: int
+    rows: tuple[str, ...] = ()
+    # Params passed to the jitted kernel as traced int32 scalars instead of compile-time
+    # constants (one compilation for all their values).
+    traced_params: tuple[str, ...] = ()
+    generator_info: Mapping[str, Any] = field(default_factory=dict)
+
+    def compute(self, spec: CaseSpec) -> dict[str, np.ndarray]:
+        static = tuple(sorted((k, v) for k, v in spec.params.items() if k not in self.traced_params))
+        traced = {k: np.int32(v) for k, v in spec.params.items() if k in self.traced_params}
+        inputs = {k: np.asarray(v) for k, v in spec.inputs.items()}
+        n = None
+        if self.rows:
+            n = inputs[self.rows[0]].shape[0]
+            padded = pad_rows({k: inputs[k] for k in self.rows}, padded_size(n))
+            inputs = {k: padded.get(k, v) for k, v in inputs.items()}
+        raw = _jit_kernel(self.fn, self.cfg, static)(inputs, traced)
+        out = {}
+        for name, dtype in self.outputs.items():
+            arr = to_golden(raw[name], dtype, name)
+            out[name] = arr[:n] if n is not None else arr
+        return out
+
+    def oracle(self, inputs: Arrays, params: Mapping[str, int]) -> dict[str, np.ndarray]:
+        raw = self.fn(py_ops(), self.cfg, {k: np.asarray(v) for k, v in inputs.items()}, params)
+        return {name: to_golden(raw[name], dtype, name) for name, dtype in self.outputs.items()}
+
+    def suite_def(self) -> SuiteDef:
+        return SuiteDef(
+            name=self.name,
+            kernel=self.kernel,
+            description=self.description,
+            cases=self.cases,
+            compute=self.compute,
+            config=self.cfg,
+            spec_version=SPEC_VERSION,
+            seed=self.seed,
+            generator_info={"expected": "JaxOps (jax.jit)", **self.generator_info},
+        )
+
+
+# Compilation dominates generation (each case then runs in microseconds), so XLA is asked
+# for its cheapest CPU compile: no backend optimisation, no fusion emitters, one codegen
+# split (together about 2-3x faster to compile a training step). Integer results do not depend
+# on these options, and the PyOps oracle re-checks every stored value anyway. Options this
+# jaxlib does not know are dropped (plain jax.jit).
+JIT_OPTIONS = {
+    "xla_backend_optimization_level": 0,
+    "xla_llvm_disable_expensive_passes": True,
+    "xla_cpu_use_fusion_emitters": False,
+    "xla_cpu_parallel_codegen_split_count": 1,
+}
+
+
+@cache
+def jit_options() -> dict[str, Any]:
+    import jax
+
+    supported = {}
+    for key, value in JIT_OPTIONS.items():
+        try:
+            jax.jit(lambda v: v + 1, compiler_options={key: value}).lower(np.int32(0)).compile()
+        except Exception:  # an option this XLA does not have: compile without it
+            continue
+        supported[key] = value
+    return supported
+
+
+def jit(fn: Callable[..., Any]) -> Any:
+    import jax
+
+    return jax.jit(fn, compiler_options=jit_options() or None)
+
+
+@cache
+def _jit_kernel(
+    fn: KernelFn, cfg: NumericsConfig, static: tuple[tuple[str, int], ...]
+) -> Callable[[Arrays, Arrays], Any]:
+    o = jax_ops()
+    return jit(lambda inputs, traced: fn(o, cfg, inputs, {**dict(static), **traced}))
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What the registry keeps per suite: the definition and its exact-integer oracle."""
+
+    defn: SuiteDef
+    oracle: OracleFn
+
+
+def entry(k: KernelSuite) -> Entry:
+    return Entry(k.suite_def(), k.oracle)
+
+
+def n_random(level: str, ci: int, thorough: int) -> int:
+    return ci if level == "ci" else thorough

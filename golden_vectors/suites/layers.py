@@ -1,0 +1,411 @@
+"""Layer suites: relu_forward, relu_backward, dense_forward, dense_backward_error,
+dense_gradient, update_tintin, update_niti (docs/spec.md 4.1 - 4.4)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from tintin.reference import layers as L
+from tintin.reference.config import NITI, TINTIN, NumericsConfig
+from tintin.reference.layers import QTensor, RoundingContext
+
+from ._common import (
+    INT32_MAX,
+    INT32_MIN,
+    Arrays,
+    CaseList,
+    Entry,
+    KernelSuite,
+    StableRng,
+    entry,
+    hdr,
+    header_in,
+    i8,
+    i32,
+    n_random,
+    normal_header,
+)
+
+# --- ReLU (4.1, 4.2) ----------------------------------------------------------------------
+
+RELU_SEED = 5101
+
+
+def _relu_forward(o: Any, cfg: NumericsConfig, x: Arrays, p: Mapping[str, int]) -> dict[str, Any]:
+    return {"y": L.relu_forward(o, o.widen(x["acc"]))}
+
+
+def _relu_backward(o: Any, cfg: NumericsConfig, x: Arrays, p: Mapping[str, int]) -> dict[str, Any]:
+    return {"e": L.relu_backward(o, o.widen(x["e"]), o.widen(x["y"]))}
+
+
+def relu_forward_cases(level: str) -> list:
+    c = CaseList("relu_forward")
+    rng = StableRng(RELU_SEED)
+    c.add("edges", "0, +-1, +-127, +-128, the int32 extremes: negatives (and 0) give 0",
+          ["zero", "one", "int32-max", "int32-min", "qmax"],
+          {"acc": i32([0, 1, -1, 127, -127, 128, -128, INT32_MAX, INT32_MIN, -INT32_MAX, 1 << 30, -(1 << 30)])})
+    c.add("all-zero", "all-zero accumulator", ["all-zero"], {"acc": i32([0] * 16)})
+    c.add("all-negative", "all negative: all 0", ["all-negative"],
+          {"acc": i32([-rng.integer(1, INT32_MAX) for _ in range(16)])})
+    for _ in range(n_random(level, 3, 40)):
+        c.add("random", "seeded random accumulators (every bit width)", ["random"],
+              {"acc": i32([rng.magnitude(INT32_MAX) for _ in range(64)])})
+    return c.specs
+
+
+def relu_backward_cases(level: str) -> list:
+    c = CaseList("relu_backward")
+    rng = StableRng(RELU_SEED + 1)
+    ys, es = (0, 1, -1, 127, -127), (0, 1, -1, 127, -127)
+    c.add("table", "every (e, y) of {0, +-1, +-127}^2: e passes only where y > 0", ["zero", "one", "qmax"],
+          {"e": i8([e for e in es for _ in ys]), "y": i8([y for _ in es for y in ys])})
+    c.add("all-zero-y", "stored activation all 0 (a dead layer): the error is blocked", ["all-zero"],
+          {"e": i8([rng.integer(-127, 127) for _ in range(16)]), "y": i8([0] * 16)})
+    for _ in range(n_random(level, 3, 40)):
+        n = 64
+        c.add("random", "seeded random errors and activations", ["random"],
+              {"e": rng.ints(-127, 127, n, np.int8), "y": rng.ints(-127, 127, n, np.int8)})
+    return c.specs
+
+
+RELU_FORWARD = KernelSuite(
+    name="relu_forward",
+    kernel="tt_relu_forward",
+    description="ReLU on the int32 accumulator before requantisation (spec 4.1): y = acc > 0 ? acc : 0.",
+    cfg=TINTIN,
+    fn=_relu_forward,
+    outputs={"y": "int32"},
+    cases=relu_forward_cases,
+    seed=RELU_SEED,
+    rows=("acc",),
+)
+
+RELU_BACKWARD = KernelSuite(
+    name="relu_backward",
+    kernel="tt_relu_backward",
+    description="ReLU backward (spec 4.2): e passes where the stored int8 activation y > 0, else 0.",
+    cfg=TINTIN,
+    fn=_relu_backward,
+    outputs={"e": "int8"},
+    cases=relu_backward_cases,
+    seed=RELU_SEED + 1,
+    rows=("e", "y"),
+)
+
+# --- dense layer (4.1 - 4.3) ----------------------------------------------------------------
+
+DENSE_SEED = 5202
+# (h_a, h_b, what): products fold, cancel, S positive and negative (all in normal form).
+HEADER_PAIRS: tuple[tuple[tuple[int, int, int], tuple[int, int, int], str], ...] = (
+    ((-7, 0, 0), (-7, 0, 0), "plain"),
+    ((-7, 2, 0), (-6, 2, 0), "fold-up"),
+    ((3, 0, 2), (-9, 0, 1), "fold-down"),
+    ((-7, 1, 0), (-7, 0, 1), "cancel"),
+    ((5, 0, 0), (4, 1, 0), "s-positive"),
+    ((-20, 0, 2), (-12, 2, 0), "cancel"),
+)
+
+
+def _q(t: QTensor) -> dict[str, Any]:
+    return {"q": t.q, "h": tuple(t.h)}
+
+
+def _dense_forward(o: Any, cfg: NumericsConfig, x: Arrays, p: Mapping[str, int]) -> dict[str, Any]:
+    xt = QTensor(x["x"], header_in(o, x["h_x"]))
+    wt = QTensor(x["w"], header_in(o, x["h_w"]))
+    t = L.dense_forward(o, xt, wt, bool(p["relu"]), cfg)
+    return {"y": t.q, "h_y": tuple(t.h)}
+
+
+def _dense_backward_error(o: Any, cfg: NumericsConfig, x: Arrays, p: Mapping[str, int]) -> dict[str, Any]:
+    t = L.dense_backward_error(o, QTensor(x["e"], header_in(o, x["h_e"])), QTensor(x["w"], header_in(o, x["h_w"])), cfg)
+    return {"e_in": t.q, "h_e_in": tuple(t.h)}
+
+
+def _dense_gradient(o: Any, cfg: NumericsConfig, x: Arrays, p: Mapping[str, int]) -> dict[str, Any]:
+    g, h = L.dense_gradient(o, QTensor(x["e"], header_in(o, x["h_e"])), QTensor(x["x"], header_in(o, x["h_x"])))
+    return {"g": g, "h_g": tuple(h)}
+
+
+def _payload(rng: StableRng, shape: Sequence[int], lo: int = -127, hi: int = 127) -> np.ndarray:
+    return rng.ints(lo, hi, shape, np.int8)
+
+
+def _full(shape: Sequence[int], v: int) -> np.ndarray:
+    return i8(np.full(tuple(shape), v, dtype=np.int64))
+
+
+# Few distinct shapes per suite (each one is a JAX compilation): an edge shape with every
+# dimension different (catches transposed indexing), an MLP-sized one, and 1x1x1.
+MLP_SHAPE = (8, 16, 12)
+
+
+def dense_forward_cases(level: str) -> list:
+    c = CaseList("dense_forward")
+    rng = StableRng(DENSE_SEED)
+    h7 = hdr(-7)
+    b, i, o = 2, 3, 4  # edge shape: x [2, 3], w [4, 3]
+
+    def add(edge: str, comment: str, flags: list[str], x: Any, hx: Any, w: Any, hw: Any, relu: int) -> None:
+        c.add(edge, comment, [*flags, "relu" if relu else "no-relu"],
+              {"x": i8(x), "h_x": hx, "w": i8(w), "h_w": hw}, {"relu": relu})
+
+    for relu in (0, 1):
+        add("zero-x", "all-zero input: output 0, header of the product", ["zero", "all-zero"],
+            _full((b, i), 0), h7, _payload(rng, (o, i)), hdr(-6, 1, 0), relu)
+        add("zero-w", "all-zero weights", ["zero", "all-zero"], _payload(rng, (b, i)), h7, _full((o, i), 0), h7, relu)
+    x_pos = _payload(rng, (b, i), 1, 127)
+    w_neg = _payload(rng, (o, i), -127, -1)
+    add("relu-kills-all", "every accumulator negative: ReLU leaves all zeros", ["relu-kills-all", "all-zero"],
+        x_pos, h7, w_neg, h7, 1)
+    add("all-negative", "the same without ReLU: all negative outputs", ["all-negative"], x_pos, h7, w_neg, h7, 0)
+    x_sat = [[127, 127, 1], [0, 0, 0]]
+    add("saturate-high", "acc 255: requantise rounds 127.5 to 128, saturates to 127, window steps down",
+        ["saturate-high", "down-step"], x_sat, h7, [[1, 1, 1], [0, 0, 0], [0, 1, 0], [1, 0, 0]], h7, 1)
+    add("saturate-low", "acc -255: rounds to -128, saturates to -127", ["saturate-low", "down-step"],
+        x_sat, h7, [[-1, -1, -1], [0, 1, 0], [0, 0, 0], [1, 0, 0]], h7, 0)
+    mb, mi, mo = MLP_SHAPE
+    signs = np.where(np.arange(mo)[:, None] % 2 == 0, 127, -127) * np.ones((mo, mi), dtype=np.int64)
+    add("max-magnitude", f"x all 127, w all +-127, fan-in {mi}: acc +-{127 * 127 * mi}", ["max-magnitude", "qmax"],
+        _full((mb, mi), 127), h7, signs, hdr(-8), 0)
+    add("max-magnitude", "the same with x = -127 and ReLU", ["max-magnitude", "qmax"],
+        _full((mb, mi), -127), h7, signs, hdr(-8), 1)
+    add("window-left", "tiny accumulators (shift 0): the window shifts left and steps up",
+        ["window-left", "no-shift"], _payload(rng, (b, i), -3, 3), h7, _payload(rng, (o, i), -2, 2), hdr(-5, 0, 1), 0)
+    add("window-in", "accumulator max 81 (in [32, 112]): shift 0, the window leaves it", ["in-window", "no-shift"],
+        [[9, -3, 2], [1, 1, 1]], h7, [[9, 0, 0], [1, 5, 3], [0, 0, 0], [2, 2, 2]], h7, 0)
+    for hx, hw, what in HEADER_PAIRS:
+        add("headers", f"header product {hx} x {hw} ({what})", ["header", what],
+            _payload(rng, (b, i)), hdr(*hx), _payload(rng, (o, i)), hdr(*hw), 1)
+    add("single", "B = I = O = 1", ["shape", "single-element"], [[-77]], h7, [[93]], hdr(-6), 0)
+    add("mlp-shape", f"B={mb}, I={mi}, O={mo}", ["shape"], _payload(rng, (mb, mi)), h7, _payload(rng, (mo, mi)),
+        hdr(-6), 1)
+    for _ in range(n_random(level, 8, 150)):
+        bb, ii, oo = rng.choice([(b, i, o), MLP_SHAPE])
+        mx, mw = rng.integer(1, 127), rng.integer(1, 127)
+        add("random", f"seeded random payloads (|x| <= {mx}, |w| <= {mw}) and headers", ["random"],
+            _payload(rng, (bb, ii), -mx, mx), normal_header(rng, -20, 10), _payload(rng, (oo, ii), -mw, mw),
+            normal_header(rng, -20, 10), rng.integer(0, 1))
+    return c.specs
+
+
+def dense_backward_error_cases(level: str) -> list:
+    c = CaseList("dense_backward_error")
+    rng = StableRng(DENSE_SEED + 1)
+    h7 = hdr(-7)
+    b, o, i = 2, 4, 3  # edge shape: e [2, 4], w [4, 3]
+
+    def add(edge: str, comment: str, flags: list[str], e: Any, he: Any, w: Any, hw: Any) -> None:
+        c.add(edge, comment, flags, {"e": i8(e), "h_e": he, "w": i8(w), "h_w": hw})
+
+    add("zero-e", "all-zero error", ["zero", "all-zero"], _full((b, o), 0), h7, _payload(rng, (o, i)), h7)
+    add("zero-w", "all-zero weights", ["zero", "all-zero"], _payload(rng, (b, o)), h7, _full((o, i), 0), h7)
+    w_sat = [[1, 2, 0], [1, 0, 0], [1, -1, 0], [0, 0, 0]]
+    add("saturate-high", "e W = 255: rounds to 128, saturates to 127", ["saturate-high"],
+        [[127, 127, 1, 0], [0, 0, 0, 0]], h7, w_sat, hdr(-6))
+    add("saturate-low", "e W = -255: rounds to -128, saturates to -127", ["saturate-low"],
+        [[-127, -127, -1, 0], [0, 0, 0, 1]], h7, w_sat, hdr(-6))
+    mb, mo, mi = MLP_SHAPE[0], MLP_SHAPE[2], MLP_SHAPE[1]
+    add("max-magnitude", f"e all 127, W all -127, fan-in {mo}: acc {-127 * 127 * mo}", ["max-magnitude", "qmax"],
+        _full((mb, mo), 127), h7, _full((mo, mi), -127), h7)
+    add("no-shift", "small products (shift 0): no window, the payload keeps its size", ["no-shift"],
+        _payload(rng, (b, o), -2, 2), h7, _payload(rng, (o, i), -3, 3), h7)
+    for he, hw, what in HEADER_PAIRS:
+        add("headers", f"header product {he} x {hw} ({what})", ["header", what],
+            _payload(rng, (b, o)), hdr(*he), _payload(rng, (o, i)), hdr(*hw))
+    add("single", "B = O = I = 1", ["shape", "single-element"], [[-101]], h7, [[-99]], hdr(-6))
+    add("mlp-shape", f"B={mb}, O={mo}, I={mi}", ["shape"], _payload(rng, (mb, mo)), h7, _payload(rng, (mo, mi)),
+        hdr(-6))
+    for _ in range(n_random(level, 8, 150)):
+        bb, oo, ii = rng.choice([(b, o, i), (mb, mo, mi)])
+        me = rng.integer(1, 127)
+        add("random", f"seeded random errors (|e| <= {me}), weights and headers", ["random"],
+            _payload(rng, (bb, oo), -me, me), normal_header(rng, -20, 10), _payload(rng, (oo, ii)),
+            normal_header(rng, -20, 10))
+    return c.specs
+
+
+def dense_gradient_cases(level: str) -> list:
+    c = CaseList("dense_gradient")
+    rng = StableRng(DENSE_SEED + 2)
+    h7 = hdr(-7)
+    b, o, i = 4, 3, 5  # edge shape: e [4, 3], x [4, 5]
+
+    def add(edge: str, comment: str, flags: list[str], e: Any, he: Any, x: Any, hx: Any) -> None:
+        c.add(edge, comment, flags, {"e": i8(e), "h_e": he, "x": i8(x), "h_x": hx})
+
+    add("zero-e", "all-zero error: zero gradient", ["zero", "all-zero"],
+        _full((b, o), 0), h7, _payload(rng, (b, i)), h7)
+    add("zero-x", "all-zero input: zero gradient", ["zero", "all-zero"],
+        _payload(rng, (b, o)), h7, _full((b, i), 0), h7)
+    mb, mo, mi = MLP_SHAPE[0], MLP_SHAPE[2], MLP_SHAPE[1]
+    e_sign = np.where(np.arange(mo) % 2 == 0, 127, -127) * np.ones((mb, mo), dtype=np.int64)
+    add("max-magnitude", f"batch {mb} of +-127 x 127: entries +-{127 * 127 * mb}", ["max-magnitude", "qmax"],
+        e_sign, h7, _full((mb, mi), 127), h7)
+    add("batch-1", "one sample: the outer product", ["batch-1"], _payload(rng, (1, o)), h7, _payload(rng, (1, i)), h7)
+    for he, hx, what in HEADER_PAIRS:
+        add("headers", f"header sum {he} + {hx} ({what})", ["header", what],
+            _payload(rng, (b, o)), hdr(*he), _payload(rng, (b, i)), hdr(*hx))
+    add("single", "B = O = I = 1", ["shape", "single-element"], [[-127]], h7, [[127]], hdr(-6))
+    add("mlp-shape", f"B={mb}, O={mo}, I={mi}", ["shape"], _payload(rng, (mb, mo)), h7, _payload(rng, (mb, mi)), h7)
+    for _ in range(n_random(level, 8, 150)):
+        bb, oo, ii = rng.choice([(b, o, i), (mb, mo, mi)])
+        add("random", "seeded random errors, inputs and headers", ["random"],
+            _payload(rng, (bb, oo)), normal_header(rng, -20, 10), _payload(rng, (bb, ii)), normal_header(rng, -20, 10))
+    return c.specs
+
+
+DENSE_FORWARD = KernelSuite(
+    name="dense_forward",
+    kernel="tt_dense_forward",
+    description="Dense forward (spec 4.1): acc = x W^T (int32), ReLU on acc if param relu = 1, header "
+    "header_mul(h_x, h_w), requantise, window (tintin), store int8.",
+    cfg=TINTIN,
+    fn=_dense_forward,
+    outputs={"y": "int8", "h_y": "int8"},
+    cases=dense_forward_cases,
+    seed=DENSE_SEED,
+)
+
+DENSE_BACKWARD_ERROR = KernelSuite(
+    name="dense_backward_error",
+    kernel="tt_dense_backward_error",
+    description="Backward error (spec 4.2): e_in = e W (int32) with the pre-update W, header "
+    "header_mul(h_e, h_w), requantise; no window.",
+    cfg=TINTIN,
+    fn=_dense_backward_error,
+    outputs={"e_in": "int8", "h_e_in": "int8"},
+    cases=dense_backward_error_cases,
+    seed=DENSE_SEED + 1,
+)
+
+DENSE_GRADIENT = KernelSuite(
+    name="dense_gradient",
+    kernel="tt_dense_gradient",
+    description="Batch gradient (spec 4.3): g = e^T x summed over the batch in int32, header "
+    "header_mul(h_e, h_x).",
+    cfg=TINTIN,
+    fn=_dense_gradient,
+    outputs={"g": "int32", "h_g": "int8"},
+    cases=dense_gradient_cases,
+    seed=DENSE_SEED + 2,
+)
+
+# --- weight update (4.4) --------------------------------------------------------------------
+
+
+def _update(o: Any, cfg: NumericsConfig, x: Arrays, p: Mapping[str, int]) -> dict[str, Any]:
+    ctx = RoundingContext(x["seed"], x["step"], p["tensor_id"])  # traced under JAX: one compilation
+    w = QTensor(x["w"], header_in(o, x["h_w"]))
+    t = L.update_weights(o, w, o.widen(x["g"]), header_in(o, x["h_g"]), cfg, ctx)
+    return {"w": t.q, "h_w": tuple(t.h)}
+
+
+# Edges of the aligned (tintin) rule that mean nothing to the NITI rule.
+ALIGNED_ONLY_FLAGS = {"cap", "left-shift", "window-left", "fine-steps", "downs-1", "downs-2", "wide-shift", "pre-shift"}
+
+
+def update_cases(suite: str, seed: int, cfg: NumericsConfig) -> Any:
+    """One table for both update rules; for NITI the comments and flags say what NITI does."""
+
+    def cases(level: str) -> list:
+        c = CaseList(suite)
+        rng = StableRng(seed)
+        h7 = hdr(-7)
+
+        def add(edge: str, comment: str, flags: list[str], w: Any, hw: Any, g: Any, hg: Any,
+                step_seed: tuple[int, int] = (1234, 5), tensor_id: int = 0) -> None:
+            inputs = {"w": w, "h_w": hw, "g": g, "h_g": hg, "seed": i32(step_seed[0]), "step": i32(step_seed[1])}
+            if cfg.update_rule == "niti":
+                cut = max(0, int(np.max(np.abs(g.astype(np.int64)), initial=0)).bit_length() - cfg.niti_mu)
+                comment = f"{comment} [aligned-rule edge; NITI cuts G by {cut} bits, W's header stays]"
+                flags = [f for f in flags if f not in ALIGNED_ONLY_FLAGS] + ["niti-cut" if cut else "niti-no-cut"]
+            c.add(edge, comment, flags, inputs, {"tensor_id": tensor_id})
+
+        w_full = _payload(rng, (3, 4), -99, 99)
+        w_full[0, 0] = 100  # max|W| in the window: the window leaves W alone, only the update shows
+        add("zero-gradient", "G = 0: the update is 0 (the window may still act)", ["zero", "zero-gradient"],
+            w_full, h7, i32(np.zeros((3, 4), dtype=np.int64)), hdr(-14))
+        add("small-gradient", "typical: G much finer than W; stochastic rounding of sub-unit updates",
+            ["stochastic"], w_full, h7, rng.magnitudes(1 << 14, (3, 4)), hdr(-14))
+        add("cap", "G coarse: the update is capped at bitwidth(max|W|) - 2 bits", ["cap"],
+            w_full, h7, rng.magnitudes(1 << 20, (3, 4)), h7)
+        w_sat = i8([[127, 120, -5, 60], [100, -127, -120, 3], [0, 1, -1, 110]])
+        g_hi = i32([[-(1 << 20), -(1 << 20), 3, 100], [-(1 << 19), 7, 0, -5], [0, 0, 0, -(1 << 20)]])
+        add("saturate-high", "W - G past +127 saturates to 127", ["saturate-high", "cap"], w_sat, h7, g_hi, h7)
+        add("saturate-low", "W - G past -127 saturates to -127", ["saturate-low", "cap"],
+            i8(-w_sat.astype(np.int64)), h7,
+            i32(-g_hi.astype(np.int64)), h7)
+        add("pre-shift", "|G| up to INT32_MAX: pre-shift by 9 before the fine steps", ["pre-shift", "max-magnitude",
+            "int32-max"], w_full, h7, i32([[INT32_MAX, -INT32_MAX, 1 << 30, 0], [5, -5, 1 << 25, -(1 << 22)],
+                                          [rng.magnitude(INT32_MAX) for _ in range(4)]]), hdr(-20))
+        add("left-shift", "G coarser than W, tiny values: the aligned update is shifted left", ["left-shift"],
+            w_full, h7, rng.ints(-3, 3, (3, 4)), hdr(5))
+        add("fine-align-1", "fine parts differ by one third: one down step", ["fine-steps", "downs-1"],
+            w_full, hdr(-7, 1, 0), rng.magnitudes(1 << 16, (3, 4)), hdr(-14, 0, 1))
+        add("fine-align-2", "fine parts differ by two thirds: two down steps", ["fine-steps", "downs-2"],
+            w_full, hdr(-7, 0, 0), rng.magnitudes(1 << 16, (3, 4)), hdr(-15, 2, 0))
+        add("wide-shift", "G far finer than W: final shift >= 32 gives 0", ["wide-shift"],
+            w_full, h7, rng.magnitudes(1 << 10, (3, 4)), hdr(-60))
+        add("zero-weights", "W = 0: cap 1 bit, then the window shifts the tiny weights up",
+            ["zero-weights", "window-left"], _full((3, 4), 0), hdr(-10), rng.magnitudes(1 << 18, (3, 4)), hdr(-12))
+        add("window-left", "small W (max 20): after the update the window shifts left and steps up",
+            ["window-left"], _payload(rng, (3, 4), -20, 20), hdr(-9, 0, 1), rng.magnitudes(1 << 12, (3, 4)), hdr(-18))
+        g_ctx = rng.magnitudes(1 << 15, (3, 4))
+        for (sd, st), tid in (((0, 0), 0), ((-1, INT32_MAX), 1), ((INT32_MIN, -1), 2), ((77, 1 << 20), 7)):
+            add("hash-inputs", f"seed {sd}, step {st}, tensor_id {tid}: other rounding bits", ["hash-inputs",
+                "stochastic"], w_full, h7, g_ctx, hdr(-14), (sd, st), tid)
+        for o_, i_ in ((1, 1), (12, 16)):
+            add("shape", f"O={o_}, I={i_}", ["shape"] + (["single-element"] if o_ * i_ == 1 else []),
+                _payload(rng, (o_, i_)), hdr(-6), rng.magnitudes(1 << 17, (o_, i_)), hdr(-15, 1, 0), (3, 9), 1)
+        for _ in range(n_random(level, 8, 150)):
+            o_, i_ = rng.choice([(3, 4), (12, 16)])
+            mw = rng.integer(1, 127)
+            add("random", f"seeded random weights (|w| <= {mw}), gradient and headers", ["random"],
+                _payload(rng, (o_, i_), -mw, mw), normal_header(rng, -12, -2), rng.magnitudes(INT32_MAX, (o_, i_)),
+                normal_header(rng, -40, 0), (rng.integer(INT32_MIN, INT32_MAX), rng.integer(0, 1 << 20)),
+                rng.integer(0, 3))
+        return c.specs
+
+    return cases
+
+
+UPDATE_TINTIN = KernelSuite(
+    name="update_tintin",
+    kernel="tt_update_dense",
+    description="Gradient-aligned weight update (spec 4.4, config tintin): pre-shift to 22 bits, "
+    "align to W's header times 2^-8 with down steps, cap at bitwidth(max|W|) - 2 bits, stochastic "
+    "rounding with counter_hash(seed, step, tensor_id, index), W = sat(W - G3), window. Domain: "
+    "|g| <= 2^31 - 1.",
+    cfg=TINTIN,
+    fn=_update,
+    outputs={"w": "int8", "h_w": "int8"},
+    cases=update_cases("update_tintin", 5303, TINTIN),
+    seed=5303,
+    traced_params=("tensor_id",),
+)
+
+UPDATE_NITI = KernelSuite(
+    name="update_niti",
+    kernel="tt_update_dense",
+    description="NITI weight update (spec 4.4, config niti): s = max(0, bitwidth(max|G|) - 5), "
+    "G3 = stochastic round(G / 2^s) with counter_hash(seed, step, tensor_id, index), "
+    "W = sat(W - G3); the header never changes. Domain: |g| <= 2^31 - 1.",
+    cfg=NITI,
+    fn=_update,
+    outputs={"w": "int8", "h_w": "int8"},
+    cases=update_cases("update_niti", 5404, NITI),
+    seed=5404,
+    traced_params=("tensor_id",),
+)
+
+ENTRIES: list[Entry] = [
+    entry(k)
+    for k in (
+        RELU_FORWARD, RELU_BACKWARD, DENSE_FORWARD, DENSE_BACKWARD_ERROR, DENSE_GRADIENT, UPDATE_TINTIN, UPDATE_NITI
+    )
+]
