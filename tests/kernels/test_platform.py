@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+
 from tintin.kernels.build import (
     CORTEXM_DIR,
     SELFTEST_DIR,

@@ -1,0 +1,111 @@
+"""`tintin conformance`: build the C kernels for the host and the Cortex-M cores, run them on
+the golden vectors (natively and under QEMU), print the suite x target table and write the
+Markdown, JSON and JUnit XML reports. Exit status 0 only when every case on every target
+matched and the kernel objects are free of float and 64-bit helpers.
+
+Imports of the machinery happen inside run() so `tintin --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+LEVELS = ("ci", "thorough")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--target",
+        dest="targets",
+        action="append",
+        metavar="LIST",
+        help="comma-separated targets among host,m0plus,m3,m4,m7,m33,m55, or all (default: all); repeatable",
+    )
+    parser.add_argument(
+        "--suite",
+        dest="suites",
+        metavar="NAME",
+        nargs="+",
+        action="extend",
+        help="only these suites (default: every suite file of the level)",
+    )
+    parser.add_argument("--level", choices=LEVELS, default="ci", help="golden level (default: ci)")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        help="folder with the <suite>.<level>.json files (default: golden_vectors/data for ci, "
+        "build/golden_vectors for thorough)",
+    )
+    parser.add_argument("--out", type=Path, default=Path("out/conformance"), help="report folder")
+    parser.add_argument(
+        "--build-dir", type=Path, default=Path("build/conformance"), help="build folder (generated C, objects, ELFs)"
+    )
+    parser.add_argument("--timeout", type=float, default=60.0, metavar="S", help="seconds per program run (default 60)")
+    parser.add_argument(
+        "--jobs", type=int, default=None, metavar="N", help="targets built and run in parallel (default: CPU count)"
+    )
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def run(args: argparse.Namespace) -> int:
+    from tintin.cli import UserError
+
+    if args.timeout <= 0:
+        raise UserError(f"--timeout must be positive, got {args.timeout}")
+    if args.jobs is not None and args.jobs < 1:
+        raise UserError(f"--jobs must be at least 1, got {args.jobs}")
+
+    from tqdm import tqdm
+
+    from .build import ToolMissing
+    from .conformance import ConformanceError, run_conformance
+    from .conformance_report import table, write_reports
+
+    bar = tqdm(total=0, unit="task", desc="conformance", disable=args.no_progress or None, file=sys.stderr)
+
+    def on_plan(total: int) -> None:
+        bar.total = total
+        bar.refresh()
+
+    def progress(label: str) -> None:
+        bar.set_postfix_str(label)
+        bar.update(1)
+
+    try:
+        report = run_conformance(
+            args.targets or "all",
+            args.suites,
+            level=args.level,
+            data_dir=args.data,
+            build_dir=args.build_dir,
+            timeout_s=args.timeout,
+            jobs=args.jobs or os.cpu_count() or 1,
+            progress=progress,
+            on_plan=on_plan,
+        )
+    except ConformanceError as exc:
+        raise UserError(str(exc)) from None
+    except ToolMissing as exc:
+        raise UserError(str(exc)) from None
+    finally:
+        bar.close()
+
+    paths = write_reports(report, args.out)
+    print(table(report))
+    for r in report.failures:
+        print(f"FAIL {r.suite} on {r.target} ({r.state}): {r.first_failure or r.detail}")
+    for k in report.kernel_checks:
+        if not k.clean:
+            print(f"FAIL kernel objects for {k.target}: {k.error or ', '.join(k.helpers)}")
+    states = [r.state for r in report.results.values()]
+    passed, skipped = states.count("passed"), states.count("skipped")
+    print(
+        f"conformance {'PASSED' if report.ok else 'FAILED'}: {passed} of {len(states) - skipped} suite x target "
+        f"cells passed ({skipped} skipped) in {report.wall_s:.1f} s"
+    )
+    print("reports: " + ", ".join(str(p) for p in paths.values()))
+    return 0 if report.ok else 1
