@@ -1,3 +1,4 @@
+#include "tt_dot.h"
 #include "tt_rules.h"
 
 /* y = window(requantise(relu?(x w^T))) (spec 4.1). */
@@ -5,7 +6,7 @@ tt_status_t tt_dense_forward(const tt_config_t *cfg, const int8_t *x, tt_header_
                              tt_header_t h_w, uint32_t batch, uint32_t n_in, uint32_t n_out, int32_t relu,
                              int32_t *acc, int8_t *y, tt_header_t *h_y)
 {
-    uint32_t b, o, i, n;
+    uint32_t b, o, n;
     int32_t m = 0;
     tt_status_t st = tt_check_config(cfg);
     if (st != TT_OK) return st;
@@ -14,15 +15,29 @@ tt_status_t tt_dense_forward(const tt_config_t *cfg, const int8_t *x, tt_header_
     if (cfg->payload_bits != 8 || !tt_header_ok(h_x) || !tt_header_ok(h_w)) return TT_ERR_RANGE;
     if (!tt_payload_ok(cfg, x, batch * n_in) || !tt_payload_ok(cfg, w, n_out * n_in)) return TT_ERR_RANGE;
     n = batch * n_out;
-    for (b = 0; b < batch; b++) {
-        const int8_t *xb = x + b * n_in;
-        for (o = 0; o < n_out; o++) {
-            const int8_t *wo = w + o * n_in;
-            int32_t sum = 0;
-            for (i = 0; i < n_in; i++) sum += (int32_t)xb[i] * wo[i];
-            if (relu && sum < 0) sum = 0;
-            acc[b * n_out + o] = sum;
-            m = tt_max(m, tt_abs(sum));
+    /* 2x2 blocks of (batch row, output) share every load; odd edges fall back to single dots */
+    for (b = 0; b < batch; b += 2u) {
+        const int8_t *x0 = x + b * n_in, *x1 = b + 1u < batch ? x0 + n_in : x0;
+        for (o = 0; o < n_out; o += 2u) {
+            const int8_t *w0 = w + o * n_in, *w1 = o + 1u < n_out ? w0 + n_in : w0;
+            int32_t s[2][2];
+            uint32_t r, c;
+            if (b + 1u < batch && o + 1u < n_out) {
+                tt_dot_2x2(x0, x1, w0, w1, n_in, s);
+            } else {
+                s[0][0] = tt_dot(x0, w0, n_in);
+                s[0][1] = o + 1u < n_out ? tt_dot(x0, w1, n_in) : 0;
+                s[1][0] = b + 1u < batch ? tt_dot(x1, w0, n_in) : 0;
+                s[1][1] = 0;
+            }
+            for (r = 0; r < 2u && b + r < batch; r++) {
+                for (c = 0; c < 2u && o + c < n_out; c++) {
+                    int32_t sum = s[r][c];
+                    if (relu && sum < 0) sum = 0;
+                    acc[(b + r) * n_out + o + c] = sum;
+                    m = tt_max(m, tt_abs(sum));
+                }
+            }
         }
     }
     return tt_acc_output(cfg, acc, n, m, tt_header_mul(h_x, h_w), y, h_y);
