@@ -1,14 +1,16 @@
 """Float32 training of the same architecture, for comparison only (not the numerics path).
 
 Same layers (no bias, ReLU where the integer model has it), same initial weights (the
-dequantised integer initialisation), same batches, plain SGD on the mean softmax
-cross-entropy. Works for an MLP and for any Sequential model (NHWC, kernels [OC, K, K, C]).
+dequantised integer initialisation), same batches, plain SGD on the batch mean of the
+model's loss: softmax cross-entropy, or for an autoencoder ``loss="mse"`` half the squared
+reconstruction error summed over the outputs (its gradient is ``y - t``, the integer error
+of spec 5.1). Works for an MLP and for any Sequential model (NHWC, kernels [OC, K, K, C]).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -17,9 +19,13 @@ from tintin.reference.layers import QTensor
 R_NOMINAL = 2.0 ** (1.0 / 3.0)
 
 
+def header_scale(s: Any, u: Any, d: Any) -> np.ndarray:
+    """The real value of one payload unit, 2^S r^(D-U); elementwise over arrays of headers."""
+    return np.asarray(np.power(2.0, s) * R_NOMINAL ** (np.asarray(d) - np.asarray(u)), dtype=np.float32)
+
+
 def dequantise(t: QTensor) -> np.ndarray:
-    s, u, d = (int(v) for v in t.h)
-    return np.asarray(t.q, dtype=np.float32) * np.float32(2.0**s * R_NOMINAL ** (d - u))
+    return np.asarray(t.q, dtype=np.float32) * header_scale(*(int(v) for v in t.h))
 
 
 def _forward_fn(model: Any) -> Callable[[list[Any], Any], Any]:
@@ -61,24 +67,28 @@ def _forward_fn(model: Any) -> Callable[[list[Any], Any], Any]:
     return seq
 
 
-def make_float_step(model: Any, lr: float) -> Callable[..., Any]:
+class FloatModel(NamedTuple):
+    step: Callable[..., Any]  # (weights, x, target) -> (weights, loss); target: labels or the input
+    forward: Callable[..., Any]  # (weights, x) -> outputs (logits or reconstruction)
+    mse: bool
+
+
+def make_float_model(model: Any, lr: float) -> FloatModel:
     import jax
     import jax.numpy as jnp
 
     forward = _forward_fn(model)
+    mse = getattr(model, "loss", "softmax_xent") == "mse"
 
-    def loss(ws: list[Any], x: Any, y: Any) -> Any:
-        logits = forward(ws, x)
-        return -jnp.mean(jnp.take_along_axis(jax.nn.log_softmax(logits), y[:, None], axis=1))
+    def loss(ws: list[Any], x: Any, target: Any) -> Any:
+        out = forward(ws, x)
+        if mse:
+            return 0.5 * jnp.mean(jnp.sum((out - target) ** 2, axis=1))
+        return -jnp.mean(jnp.take_along_axis(jax.nn.log_softmax(out), target[:, None], axis=1))
 
     @jax.jit
-    def step(ws: list[Any], x: Any, y: Any) -> Any:
-        value, grads = jax.value_and_grad(loss)(ws, x, y)
+    def step(ws: list[Any], x: Any, target: Any) -> Any:
+        value, grads = jax.value_and_grad(loss)(ws, x, target)
         return [w - lr * g for w, g in zip(ws, grads)], value
 
-    @jax.jit
-    def predict(ws: list[Any], x: Any) -> Any:
-        return jnp.argmax(forward(ws, x), axis=1)
-
-    step.predict = predict  # type: ignore[attr-defined]
-    return step
+    return FloatModel(step, jax.jit(forward), mse)

@@ -1,19 +1,39 @@
-"""Training loops: the integer reference (any policy) and the float baseline, on the same batches."""
+"""Training loops: the integer reference (any policy) and the float baseline, on the same batches.
+
+One epoch loop (``_fit``) drives a *learner*: the jitted integer step or the float32 SGD
+step. After every epoch the learner's real-valued outputs on the test inputs go to an
+``Evaluation`` (accuracy for classification; an application's own metric such as the
+autoencoder's detection AUC), so classification and MSE models share one loop.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
 from tintin.reference import jax_backend as JB
 from tintin.reference.config import NumericsConfig
 from tintin.reference.data import Dataset
-from tintin.reference.float_baseline import dequantise, make_float_step
+from tintin.reference.float_baseline import dequantise, header_scale, make_float_model
 from tintin.reference.layers import QTensor
 from tintin.reference.model import Batch, TrainState
+from tintin.reference.ops import JaxOps
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The per-epoch test metric: its name and a function of the real test outputs [N, n_out]."""
+
+    metric: str
+    score: Callable[[np.ndarray], float]
+
+
+def accuracy(labels: np.ndarray) -> Evaluation:
+    """Classification accuracy: the arg-max output against the labels."""
+    return Evaluation("accuracy", lambda out: float(np.mean(np.argmax(out, axis=1) == labels)))
 
 
 @dataclass
@@ -21,15 +41,22 @@ class History:
     """Per-epoch curves of one training run."""
 
     name: str
-    train_acc: list[float] = field(default_factory=list)
-    test_acc: list[float] = field(default_factory=list)
+    metric: str = "accuracy"
+    train_acc: list[float] = field(default_factory=list)  # on the training batches; classification only
+    test_metric: list[float] = field(default_factory=list)
+    outputs: np.ndarray | None = field(default=None, repr=False)  # real test outputs after the last epoch
 
     @property
-    def final_test_acc(self) -> float:
-        return self.test_acc[-1] if self.test_acc else float("nan")
+    def final_metric(self) -> float:
+        return self.test_metric[-1] if self.test_metric else float("nan")
+
+    @property
+    def best_metric(self) -> float:
+        return max(self.test_metric) if self.test_metric else float("nan")
 
     def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "train_acc": self.train_acc, "test_acc": self.test_acc}
+        return {"name": self.name, "metric": self.metric, "train_acc": self.train_acc,
+                "test_metric": self.test_metric}
 
 
 def epoch_batches(n: int, batch_size: int, seed: int, epoch: int) -> Iterator[np.ndarray]:
@@ -55,6 +82,103 @@ def _check_sizes(data: Dataset, batch_size: int, epochs: int) -> None:
         raise ValueError(f"epochs must be at least 1, got {epochs}")
 
 
+class _Learner(Protocol):
+    def step(self, idx: np.ndarray) -> int | None:
+        """Train on the rows ``idx``; the number classified correctly (None for MSE models)."""
+
+    def test_outputs(self) -> np.ndarray:
+        """Real-valued outputs on the test inputs with the current weights."""
+
+
+def _fit(learner: _Learner, name: str, data: Dataset, evaluation: Evaluation, epochs: int,
+         batch_size: int, seed: int, progress: Any) -> History:
+    """The epoch loop shared by every policy: the same batches, the same evaluation."""
+    _check_sizes(data, batch_size, epochs)
+    hist = History(name, evaluation.metric)
+    for epoch in range(epochs):
+        correct: int | None = 0
+        seen = 0
+        for idx in epoch_batches(len(data.y_train), batch_size, seed, epoch):
+            hits = learner.step(idx)
+            correct = None if hits is None or correct is None else correct + hits
+            seen += len(idx)
+            if progress is not None:
+                progress.update(1)
+        if correct is not None:
+            hist.train_acc.append(correct / seen)
+        hist.outputs = learner.test_outputs()
+        hist.test_metric.append(float(evaluation.score(hist.outputs)))
+    return hist
+
+
+def _jit_outputs(model: Any, cfg: NumericsConfig, per_sample: bool) -> Callable[[Any, QTensor], QTensor]:
+    """Jitted forward to the output tensor; per sample (batch of one each, its own headers) or
+    the whole input as one batch (one header for all rows)."""
+    import jax
+
+    o = JaxOps(cfg.acc_bits)
+    forward = JB.model_module(model).forward
+
+    def out(params: Any, x: QTensor) -> QTensor:
+        return forward(o, model, cfg, params, x)[-1]
+
+    if not per_sample:
+        return jax.jit(out)
+    one = jax.vmap(lambda params, q, h: out(params, QTensor(q[None], h)), in_axes=(None, 0, None))
+    return jax.jit(lambda params, x: one(params, x.q, x.h))
+
+
+def _real_outputs(t: QTensor) -> np.ndarray:
+    """Dequantised outputs; a per-sample forward gives one header per row ([N, 1, n_out])."""
+    q = np.asarray(t.q)
+    scale = header_scale(*(np.asarray(v) for v in t.h))
+    if q.ndim == 3:
+        return q[:, 0, :].astype(np.float32) * scale[:, None]
+    return q.astype(np.float32) * scale
+
+
+class _IntegerLearner:
+    def __init__(self, model: Any, cfg: NumericsConfig, data: Dataset, seed: int, per_sample: bool) -> None:
+        self.data, self.shape = data, input_shape(model)
+        self.mse = getattr(model, "loss", "softmax_xent") == "mse"
+        self.train_step = JB.jit_train_step(model, cfg)
+        self.outputs = _jit_outputs(model, cfg, per_sample)
+        self.state = JB.state_to_jax(JB.init_state(model, cfg, seed))
+        self.x_test = JB.qtensor_to_jax(QTensor(data.test_inputs(self.shape), data.x_header))
+
+    def step(self, idx: np.ndarray) -> int | None:
+        x, y = self.data.batch(idx, self.shape)
+        self.state, metrics = self.train_step(self.state, JB.batch_to_jax(Batch(x, y, x if self.mse else None)))
+        return None if self.mse else int(metrics["correct"])
+
+    def test_outputs(self) -> np.ndarray:
+        return _real_outputs(self.outputs(self.state.params, self.x_test))
+
+
+class _FloatLearner:
+    def __init__(self, model: Any, init_cfg: NumericsConfig, data: Dataset, seed: int, lr: float) -> None:
+        import jax.numpy as jnp
+
+        self.fm = make_float_model(model, lr)
+        self.ws = [jnp.asarray(dequantise(p)) for p in JB.init_state(model, init_cfg, seed).params]
+        shape = input_shape(model)
+        self.x_train = jnp.asarray(data.real(data.x_train).reshape(len(data.x_train), *shape))
+        self.x_test = jnp.asarray(data.real(data.test_inputs(shape)))
+        self.y_train = data.y_train
+
+    def step(self, idx: np.ndarray) -> int | None:
+        x = self.x_train[idx]
+        hits = None
+        if not self.fm.mse:  # training accuracy as seen before the step, like the integer metric
+            hits = int(np.sum(np.argmax(np.asarray(self.fm.forward(self.ws, x)), axis=1) == self.y_train[idx]))
+        target = x if self.fm.mse else self.y_train[idx]
+        self.ws, _ = self.fm.step(self.ws, x, target)
+        return hits
+
+    def test_outputs(self) -> np.ndarray:
+        return np.asarray(self.fm.forward(self.ws, self.x_test))
+
+
 def train_integer(
     model: Any,
     cfg: NumericsConfig,
@@ -63,28 +187,19 @@ def train_integer(
     batch_size: int,
     seed: int,
     progress: Any = None,
+    evaluation: Evaluation | None = None,
+    per_sample: bool = False,
 ) -> tuple[TrainState, History]:
-    """Integer-only training with the jitted reference; accuracy measured after each epoch."""
+    """Integer-only training with the jitted reference; the metric is measured after each epoch.
+
+    ``per_sample`` evaluates each test input as its own batch of one (as a device running
+    inference would, each with its own headers) instead of the whole test set as one batch.
+    An MSE model trains with the input as its target.
+    """
     _check_sizes(data, batch_size, epochs)
-    step = JB.jit_train_step(model, cfg)
-    predict = JB.jit_predict(model, cfg)
-    state = JB.state_to_jax(JB.init_state(model, cfg, seed))
-    shape = input_shape(model)
-    x_test = JB.qtensor_to_jax(QTensor(data.test_inputs(shape), data.x_header))
-    hist = History(cfg.name)
-    for epoch in range(epochs):
-        correct = seen = 0
-        for idx in epoch_batches(len(data.y_train), batch_size, seed, epoch):
-            x, y = data.batch(idx, shape)
-            state, metrics = step(state, JB.batch_to_jax(Batch(x, y)))
-            correct += int(metrics["correct"])
-            seen += len(idx)
-            if progress is not None:
-                progress.update(1)
-        hist.train_acc.append(correct / seen)
-        pred = np.asarray(predict(state.params, x_test))
-        hist.test_acc.append(float(np.mean(pred == data.y_test)))
-    return state, hist
+    learner = _IntegerLearner(model, cfg, data, seed, per_sample)
+    hist = _fit(learner, cfg.name, data, evaluation or accuracy(data.y_test), epochs, batch_size, seed, progress)
+    return learner.state, hist
 
 
 def train_float(
@@ -96,27 +211,9 @@ def train_float(
     seed: int,
     lr: float,
     progress: Any = None,
+    evaluation: Evaluation | None = None,
 ) -> History:
     """float32 SGD from the dequantised integer initial weights, on the same batches."""
-    import jax.numpy as jnp
-
     _check_sizes(data, batch_size, epochs)
-    step = make_float_step(model, lr)
-    ws = [jnp.asarray(dequantise(p)) for p in JB.init_state(model, init_cfg, seed).params]
-    shape = input_shape(model)
-    x_train = jnp.asarray(data.real(data.x_train).reshape(len(data.x_train), *shape))
-    x_test = jnp.asarray(data.real(data.test_inputs(shape)))
-    hist = History("float32")
-    for epoch in range(epochs):
-        correct = seen = 0
-        for idx in epoch_batches(len(data.y_train), batch_size, seed, epoch):
-            pred = np.asarray(step.predict(ws, x_train[idx]))  # type: ignore[attr-defined]
-            correct += int(np.sum(pred == data.y_train[idx]))
-            seen += len(idx)
-            ws, _ = step(ws, x_train[idx], jnp.asarray(data.y_train[idx]))
-            if progress is not None:
-                progress.update(1)
-        hist.train_acc.append(correct / seen)
-        pred = np.asarray(step.predict(ws, x_test))  # type: ignore[attr-defined]
-        hist.test_acc.append(float(np.mean(pred == data.y_test)))
-    return hist
+    learner = _FloatLearner(model, init_cfg, data, seed, lr)
+    return _fit(learner, "float32", data, evaluation or accuracy(data.y_test), epochs, batch_size, seed, progress)

@@ -1,22 +1,28 @@
-"""`tintin train`: integer-only training on the bundled digits data, against float32.
+"""`tintin train`: integer-only training against float32, on digits/MNIST or a sensing app.
 
 Trains the same architecture with each chosen policy on the same batches, prints the
-held-out accuracy table, and writes results.json, summary.md and curves.png.
+table of the final test metric, and writes results.json, summary.md and curves.png.
+With ``--app bearing|spectrum`` it trains the paper's sensing applications instead
+(tintin.reference.apps) and also writes the application's figure (ROC or Pd against SNR).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tintin.cli import UserError
 
 if TYPE_CHECKING:
+    from tintin.reference.apps.app import App
     from tintin.reference.data import Dataset
+    from tintin.reference.training import Evaluation, History
 
 POLICIES = ("tintin", "niti", "float")
+APPS = ("bearing", "spectrum")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -25,7 +31,16 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="data set (default: scikit-learn's bundled 8x8 digits; mnist needs --mnist-dir)")
     p.add_argument("--mnist-dir", type=Path, default=None, help="folder with the four MNIST IDX files")
     p.add_argument("--train-limit", type=int, default=None, help="use only the first N training samples")
-    p.add_argument("--hidden", default="64", help="hidden layer sizes, comma separated (default: 64)")
+    p.add_argument("--app", default=None, choices=APPS,
+                   help="train a sensing application instead: bearing (autoencoder fault detection, AUC) or "
+                        "spectrum (signal present/absent, Pd at a fixed false-alarm rate); synthetic data "
+                        "unless --app-data")
+    p.add_argument("--app-data", type=Path, default=None, metavar="FILE.npz",
+                   help="real data for --app: bearing needs arrays windows [N, L], labels [N] (0 healthy, "
+                        "1 fault), sample_rate; spectrum needs iq (complex [N, L]), present [N] (0/1), snr_db [N]")
+    p.add_argument("--pfa", type=float, default=None, help="--app spectrum: the false-alarm rate (default 0.1)")
+    p.add_argument("--hidden", default=None,
+                   help="hidden layer sizes, comma separated (default: 64; bearing 16,8,16; spectrum 32)")
     p.add_argument("--policy", default=",".join(POLICIES),
                    help="comma-separated subset of tintin,niti,float (default: all three)")
     p.add_argument("--epochs", type=int, default=20)
@@ -33,7 +48,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--float-lr", type=float, default=None,
                    help="float SGD learning rate (default: batch * 2**-lr_shift, the integer rate)")
-    p.add_argument("--out", type=Path, default=Path("out/train"), help="output folder")
+    p.add_argument("--out", type=Path, default=None, help="output folder (default: out/train, or out/APP)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
@@ -74,18 +89,132 @@ def _parse_policies(text: str) -> list[str]:
     return chosen
 
 
-def run(args: argparse.Namespace) -> int:
-    policies = _parse_policies(args.policy)
-    hidden = _parse_sizes(args.hidden)
-    if args.epochs < 1 or args.epochs > 10000:
-        raise UserError(f"--epochs must be in [1, 10000], got {args.epochs}")
+def _check_app_arguments(args: argparse.Namespace) -> None:
+    """Options that belong to one mode only are refused in the other, never silently ignored."""
+    if args.app is None:
+        for flag, value in (("--app-data", args.app_data), ("--pfa", args.pfa)):
+            if value is not None:
+                raise UserError(f"{flag} goes with --app")
+        return
+    wrong = [flag for flag, used in (("--model", args.model != "mlp"), ("--data", args.data != "digits"),
+                                     ("--mnist-dir", args.mnist_dir is not None),
+                                     ("--train-limit", args.train_limit is not None)) if used]
+    if wrong:
+        raise UserError(f"{', '.join(wrong)} cannot be combined with --app "
+                        "(the application sets its own model and data)")
+    if args.pfa is not None and args.app != "spectrum":
+        raise UserError("--pfa goes with --app spectrum")
+    if args.pfa is not None and not 0 < args.pfa < 1:
+        raise UserError(f"--pfa must be in (0, 1), got {args.pfa}")
 
+
+def _prepare_app(args: argparse.Namespace) -> App:
+    from tintin.reference.apps import bearing, spectrum
+    from tintin.reference.apps.files import AppDataError
+
+    hidden = _parse_sizes(args.hidden) if args.hidden is not None else None
+    try:
+        if args.app == "bearing":
+            return bearing.prepare(args.seed, args.app_data, hidden or bearing.HIDDEN)
+        return spectrum.prepare(args.seed, args.app_data, hidden or spectrum.HIDDEN,
+                                args.pfa if args.pfa is not None else spectrum.PFA)
+    except AppDataError as exc:
+        raise UserError(str(exc)) from None
+
+
+def _train_policies(model: Any, data: Dataset, policies: list[str], args: argparse.Namespace, float_lr: float,
+                    evaluation: Evaluation | None = None, per_sample: bool = False
+                    ) -> tuple[list[History], dict[str, float]]:
+    """Every chosen policy on the same batches, with one progress bar; also each run's seconds."""
     from tqdm import tqdm
 
-    from tintin.reference import model as M
     from tintin.reference import training as T
     from tintin.reference.config import preset
+
+    total = len(policies) * args.epochs * T.steps_per_epoch(len(data.y_train), args.batch)
+    histories, seconds = [], {}
+    with tqdm(total=total, desc="training", unit="step", disable=args.no_progress) as bar:
+        for policy in policies:
+            bar.set_postfix_str(policy)
+            start = time.perf_counter()
+            if policy == "float":
+                hist = T.train_float(model, preset("tintin"), data, args.epochs, args.batch, args.seed, float_lr,
+                                     bar, evaluation)
+            else:
+                _, hist = T.train_integer(model, preset(policy), data, args.epochs, args.batch, args.seed, bar,
+                                          evaluation, per_sample)
+            histories.append(hist)
+            seconds[hist.name] = time.perf_counter() - start
+    return histories, seconds
+
+
+def _fmt(metric: str, value: float) -> str:
+    return f"{100 * value:.2f}%" if metric == "accuracy" else f"{value:.3f}"
+
+
+def _results_table(histories: list[History], seconds: dict[str, float]) -> list[str]:
+    metric = histories[0].metric
+    label = "test accuracy" if metric == "accuracy" else metric
+    lines = [f"| run | final {label} | best {label} | seconds |", "| --- | --- | --- | --- |"]
+    lines += [f"| {h.name} | {_fmt(metric, h.final_metric)} | {_fmt(metric, h.best_metric)} | {seconds[h.name]:.1f} |"
+              for h in histories]
+    return lines
+
+
+def _write(out: Path, title: str, histories: list[History], seconds: dict[str, float], meta: dict[str, Any],
+           extra_lines: list[str], extra_plots: list[Path], references: dict[str, float] | None = None) -> None:
+    """results.json, summary.md and curves.png; the table (and extra lines) printed too."""
     from tintin.reference.plots import plot_curves
+
+    out.mkdir(parents=True, exist_ok=True)
+    plot = plot_curves(histories, out / "curves.png", title, references)
+    result = {**meta, "metric": histories[0].metric, "runs": [h.to_json() for h in histories],
+              "final_metric": {h.name: h.final_metric for h in histories},
+              "best_metric": {h.name: h.best_metric for h in histories}, "seconds": seconds}
+    (out / "results.json").write_text(json.dumps(result, indent=2) + "\n")
+    table = _results_table(histories, seconds)
+    plots = ", ".join(p.name for p in [plot, *extra_plots])
+    lines = [f"# Training: {title}", "", *table, "", *([*extra_lines, ""] if extra_lines else []),
+             f"Plots: {plots}. Float learning rate {meta['float_lr']:g}.", ""]
+    (out / "summary.md").write_text("\n".join(lines))
+    print("\n".join([*table, *(["", *extra_lines] if extra_lines else [])]))
+    print(f"wrote {out / 'results.json'}, {out / 'summary.md'}, " + ", ".join(str(p) for p in [plot, *extra_plots]))
+
+
+def _run_app(args: argparse.Namespace, policies: list[str]) -> int:
+    from tintin.reference.config import preset
+
+    app = _prepare_app(args)
+    if not 1 <= args.batch <= len(app.data.y_train):
+        raise UserError(f"--batch must be in [1, {len(app.data.y_train)}], got {args.batch}")
+    float_lr = args.float_lr if args.float_lr is not None else args.batch * 2.0 ** -preset("tintin").lr_shift
+    histories, seconds = _train_policies(app.model, app.data, policies, args, float_lr, app.evaluation,
+                                         per_sample=True)
+    report = app.report({h.name: h.outputs for h in histories if h.outputs is not None})
+    out = args.out or Path("out") / app.name
+    kind = "autoencoder" if app.model.loss == "mse" else "classifier"
+    title = f"{app.name} {kind} {list(app.model.sizes)}, batch {args.batch}, seed {args.seed}"
+    out.mkdir(parents=True, exist_ok=True)
+    app_plot = app.plot(report, out / app.plot_file, title)
+    meta = {"app": app.name, "data": app.source, "architecture": list(app.model.sizes),
+            "train_size": len(app.data.y_train), "test_size": len(app.data.y_test), "epochs": args.epochs,
+            "batch": args.batch, "seed": args.seed, "float_lr": float_lr, "report": report}
+    _write(out, title, histories, seconds, meta, [f"Data: {app.source}.", "", *app.markdown(report)], [app_plot],
+           app.references(report))
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    policies = _parse_policies(args.policy)
+    if args.epochs < 1 or args.epochs > 10000:
+        raise UserError(f"--epochs must be in [1, 10000], got {args.epochs}")
+    _check_app_arguments(args)
+    if args.app is not None:
+        return _run_app(args, policies)
+    hidden = _parse_sizes(args.hidden if args.hidden is not None else "64")
+
+    from tintin.reference import model as M
+    from tintin.reference.config import preset
     from tintin.reference.sequential import lenet5
 
     data = _load_data(args)
@@ -96,41 +225,13 @@ def run(args: argparse.Namespace) -> int:
         model: object = lenet5(data.image_shape[0], data.image_shape[2], data.n_classes)
         sizes = "LeNet-5"
     else:
-        model = M.MLP((data.x_train.shape[1], *hidden, data.n_classes))
-        sizes = str(model.sizes)
-    tintin_cfg = preset("tintin")
-    float_lr = args.float_lr if args.float_lr is not None else args.batch * 2.0**-tintin_cfg.lr_shift
-
-    total = len(policies) * args.epochs * T.steps_per_epoch(len(data.y_train), args.batch)
-    histories = []
-    with tqdm(total=total, desc="training", unit="step", disable=args.no_progress) as bar:
-        for policy in policies:
-            bar.set_postfix_str(policy)
-            if policy == "float":
-                histories.append(T.train_float(model, tintin_cfg, data, args.epochs, args.batch,
-                                               args.seed, float_lr, bar))
-            else:
-                _, hist = T.train_integer(model, preset(policy), data, args.epochs, args.batch,
-                                          args.seed, bar)
-                histories.append(hist)
-
-    args.out.mkdir(parents=True, exist_ok=True)
+        mlp = M.MLP((data.x_train.shape[1], *hidden, data.n_classes))
+        model, sizes = mlp, str(mlp.sizes)
+    float_lr = args.float_lr if args.float_lr is not None else args.batch * 2.0 ** -preset("tintin").lr_shift
+    histories, seconds = _train_policies(model, data, policies, args, float_lr)
     title = f"{args.model} {sizes} on {data.name}, batch {args.batch}, seed {args.seed}"
-    plot = plot_curves(histories, args.out / "curves.png", title)
-    result = {
-        "model": args.model, "architecture": sizes, "data": data.name,
-        "train_size": len(data.y_train), "test_size": len(data.y_test),
-        "epochs": args.epochs, "batch": args.batch, "seed": args.seed, "float_lr": float_lr,
-        "runs": [h.to_json() for h in histories],
-        "final_test_acc": {h.name: h.final_test_acc for h in histories},
-    }
-    (args.out / "results.json").write_text(json.dumps(result, indent=2) + "\n")
-    lines = [f"# Training: {title}", "", "| run | final test accuracy | best test accuracy |",
-             "| --- | --- | --- |"]
-    lines += [f"| {h.name} | {100 * h.final_test_acc:.2f}% | {100 * max(h.test_acc):.2f}% |"
-              for h in histories]
-    lines += ["", f"Curves: {plot.name}. Float learning rate {float_lr:g}.", ""]
-    (args.out / "summary.md").write_text("\n".join(lines))
-    print("\n".join(lines[2:-2]))
-    print(f"wrote {args.out / 'results.json'}, {args.out / 'summary.md'}, {plot}")
+    meta = {"model": args.model, "architecture": sizes, "data": data.name, "train_size": len(data.y_train),
+            "test_size": len(data.y_test), "epochs": args.epochs, "batch": args.batch, "seed": args.seed,
+            "float_lr": float_lr}
+    _write(args.out or Path("out/train"), title, histories, seconds, meta, [], [])
     return 0
