@@ -1,7 +1,8 @@
 """`tintin demo`: the main job end to end on the bundled defaults (no download).
 
 Stages, each the same as its own sub-command: train on the digits data (integer Tin-Tin,
-NITI and float32), check the committed golden vectors regenerate byte for byte, prove the
+NITI and float32), train the two sensing applications (bearing-fault autoencoder, spectrum
+sensing) on their synthetic signals, check the committed golden vectors regenerate byte for byte, prove the
 integer rules overflow-free, and run the C kernels against the goldens on the host and the
 emulated Cortex-M cores. Every stage's outputs go under --out; a summary table ends the run.
 """
@@ -17,6 +18,8 @@ from tintin.cli import main as tintin_main
 
 STAGES: list[tuple[str, list[str]]] = [
     ("train", ["train", "--epochs", "20", "--out", "{out}/train"]),
+    ("bearing", ["train", "--app", "bearing", "--epochs", "20", "--out", "{out}/bearing"]),
+    ("spectrum", ["train", "--app", "spectrum", "--epochs", "20", "--out", "{out}/spectrum"]),
     ("golden", ["golden", "check"]),
     ("prove", ["prove", "--out", "{out}/proofs"]),
     ("conformance", ["conformance", "--out", "{out}/conformance"]),
