@@ -71,9 +71,16 @@ KNOWN_SUITES: tuple[str, ...] = (
     "train_step_mlp_tintin",
     "train_step_mlp_niti",
     "train_step_autoencoder",
+    "conv2d_forward",
+    "conv2d_backward_error",
+    "conv2d_gradient",
+    "maxpool2d_forward",
+    "maxpool2d_backward",
+    "train_step_cnn_tintin",
+    "train_step_cnn_niti",
 )
 # Mirrors tt_conf_preset_for() in conformance/tt_conf_presets.c.
-NITI_SUITES = frozenset({"update_niti", "train_step_mlp_niti"})
+NITI_SUITES = frozenset({"update_niti", "train_step_mlp_niti", "train_step_cnn_niti"})
 
 RENODE_TARGET = "renode-m4"
 
@@ -88,6 +95,9 @@ DEFAULT_TIMEOUT_S = 60.0
 
 _LINE_KEYS = re.compile(r"(\w+)=(\S+)")
 FAILURE_PREFIXES = ("MISMATCH ", "STATUS ", "ERROR ", "CHECK-FAILED ", "FAULT ")
+# States a program that stopped early leaves on a suite; a later program running the suite's
+# other parts does not turn them into "passed".
+STOPPED_STATES = frozenset({"timeout", "fault", "error", "build-error"})
 
 
 class ConformanceError(ValueError):
@@ -353,7 +363,7 @@ def apply_run(
     text = run.stdout if get_target(target).is_host else run.output
     order = [h.suite for h in headers]  # suite of each tt_run_suite call, in order
     done = 0  # SUMMARY lines seen: order[done] is running
-    touched: set[str] = set()
+    seen: dict[str, int] = {}  # SUMMARY lines per suite in this program's output
     for raw in text.splitlines():
         line = raw.strip()
         if line.startswith("SUMMARY "):
@@ -363,7 +373,7 @@ def apply_run(
             r.passed += int(f["passed"])
             r.failed += int(f["failed"])
             r.parts_seen += 1
-            touched.add(r.suite)
+            seen[r.suite] = seen.get(r.suite, 0) + 1
             done += 1
         elif line.startswith("BUFFER "):
             f = parse_fields(line)
@@ -375,9 +385,17 @@ def apply_run(
                 r.first_failure = line
     n_parts = {s: order.count(s) for s in order}
     running = order[done] if done < len(order) else None  # where the program stopped, if early
+    pending: set[str] = set()
     for suite in dict.fromkeys(order):
         r = results[(suite, target)]
-        if r.parts_seen == n_parts[suite] and r.cases == r.total:
+        if seen.get(suite, 0) == n_parts[suite]:  # every part of the suite in this program ran
+            if r.cases != r.total:
+                # Its other parts are in other programs (a suite split over several on a small
+                # board): the runs of those settle its state.
+                pending.add(suite)
+                continue
+            if r.state in STOPPED_STATES:  # an earlier program stopped in one of its parts
+                continue
             r.state = "failed" if r.failed else "passed"
         elif suite != running:
             r.state, r.detail = "not-run", f"program {program.name} stopped before this suite"
@@ -389,7 +407,8 @@ def apply_run(
             r.state, r.detail = "error", f"program {program.name} stopped (exit status {run.status})"
         if r.state != "passed" and r.first_failure is None:
             r.first_failure = r.detail
-    if not run.passed and all(results[(s, target)].state == "passed" for s in order):
+    if not run.passed and all(results[(s, target)].state == "passed"
+                              or (s in pending and not results[(s, target)].failed) for s in order):
         # Every case passed yet the program did not end cleanly: charge its last suite.
         r = results[(order[-1], target)]
         r.state = "error"

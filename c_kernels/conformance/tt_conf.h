@@ -42,8 +42,8 @@ typedef struct {
 
 /* The generated preset called name ("tintin", "niti"), or NULL. */
 const tt_config_t *tt_preset(const char *name);
-/* The preset a suite's goldens were made with: NITI for update_niti and
- * train_step_mlp_niti, TINTIN otherwise. */
+/* The preset a suite's goldens were made with: NITI for update_niti, train_step_mlp_niti
+ * and train_step_cnn_niti, TINTIN otherwise. */
 const tt_config_t *tt_conf_preset_for(const char *suite);
 
 /* ---- case context ---- */
@@ -135,5 +135,12 @@ int tt_run_case_mse_error(const tt_case_t *c, const char *suite);
 int tt_run_case_train_step_mlp_tintin(const tt_case_t *c, const char *suite);
 int tt_run_case_train_step_mlp_niti(const tt_case_t *c, const char *suite);
 int tt_run_case_train_step_autoencoder(const tt_case_t *c, const char *suite);
+int tt_run_case_conv2d_forward(const tt_case_t *c, const char *suite);
+int tt_run_case_conv2d_backward_error(const tt_case_t *c, const char *suite);
+int tt_run_case_conv2d_gradient(const tt_case_t *c, const char *suite);
+int tt_run_case_maxpool2d_forward(const tt_case_t *c, const char *suite);
+int tt_run_case_maxpool2d_backward(const tt_case_t *c, const char *suite);
+int tt_run_case_train_step_cnn_tintin(const tt_case_t *c, const char *suite);
+int tt_run_case_train_step_cnn_niti(const tt_case_t *c, const char *suite);
 
 #endif /* TT_CONF_H */

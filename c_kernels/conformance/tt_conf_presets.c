@@ -28,7 +28,8 @@ const tt_config_t *tt_preset(const char *name)
 
 const tt_config_t *tt_conf_preset_for(const char *suite)
 {
-    if (tt_preset_streq(suite, "update_niti") || tt_preset_streq(suite, "train_step_mlp_niti")) {
+    if (tt_preset_streq(suite, "update_niti") || tt_preset_streq(suite, "train_step_mlp_niti") ||
+        tt_preset_streq(suite, "train_step_cnn_niti")) {
         return &TT_PRESET_NITI;
     }
     return &TT_PRESET_TINTIN;

@@ -7,16 +7,18 @@ OracleOverflow instead of wrapping): tests/golden/test_suites.py runs it on the 
 of every committed case, an independent check of the JAX numbers.
 
 One module per family: rounding (3.2, 3.3), headers (2.3, 3.5 - 3.7), layers (4.1 - 4.4),
-losses (5), train (4.6). The registry order is the order of the interface table.
+losses (5), train (4.6), conv (convolution, max pooling, CNN train steps). The registry order
+is the order of the interface table.
 """
 
 from __future__ import annotations
 
 from ..suite import SuiteDef
-from . import headers, layers, losses, rounding, train
+from . import conv, headers, layers, losses, rounding, train
 from ._common import Entry, OracleFn
 
-_ENTRIES: list[Entry] = [*rounding.ENTRIES, *headers.ENTRIES, *layers.ENTRIES, *losses.ENTRIES, *train.ENTRIES]
+_ENTRIES: list[Entry] = [*rounding.ENTRIES, *headers.ENTRIES, *layers.ENTRIES, *losses.ENTRIES, *train.ENTRIES,
+                       *conv.ENTRIES]
 
 SUITES: dict[str, SuiteDef] = {e.defn.name: e.defn for e in _ENTRIES}
 ORACLES: dict[str, OracleFn] = {e.defn.name: e.oracle for e in _ENTRIES}

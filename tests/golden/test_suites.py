@@ -56,6 +56,13 @@ INTERFACE = {
     "train_step_mlp_tintin": ("tt_train_step_mlp", TINTIN),
     "train_step_mlp_niti": ("tt_train_step_mlp", NITI),
     "train_step_autoencoder": ("tt_train_step_mlp", TINTIN),
+    "conv2d_forward": ("tt_conv2d_forward", TINTIN),
+    "conv2d_backward_error": ("tt_conv2d_backward_error", TINTIN),
+    "conv2d_gradient": ("tt_conv2d_gradient", TINTIN),
+    "maxpool2d_forward": ("tt_maxpool2d_forward", TINTIN),
+    "maxpool2d_backward": ("tt_maxpool2d_backward", TINTIN),
+    "train_step_cnn_tintin": ("tt_train_step_seq", TINTIN),
+    "train_step_cnn_niti": ("tt_train_step_seq", NITI),
 }
 
 # Tensor names and dtypes of the interface (train-step suites are checked by pattern below).
@@ -82,9 +89,19 @@ SIGNATURES: dict[str, tuple[dict[str, Any], dict[str, Any], set[str]]] = {
                        "step": ("int32", ())}, {"w": "int8", "h_w": HEADER}, {"tensor_id"}),
     "softmax_xent_error": ({"z": "int8", "h_z": HEADER, "labels": "int32"}, {"e": "int8", "h_e": HEADER}, set()),
     "mse_error": ({"y": "int8", "h_y": HEADER, "t": "int8", "h_t": HEADER}, {"e": "int8", "h_e": HEADER}, set()),
+    "conv2d_forward": ({"x": "int8", "h_x": HEADER, "w": "int8", "h_w": HEADER},
+                       {"y": "int8", "h_y": HEADER}, {"stride", "pad", "relu"}),
+    "conv2d_backward_error": ({"e": "int8", "h_e": HEADER, "w": "int8", "h_w": HEADER},
+                              {"e_in": "int8", "h_e_in": HEADER}, {"height", "width", "stride", "pad"}),
+    "conv2d_gradient": ({"e": "int8", "h_e": HEADER, "x": "int8", "h_x": HEADER}, {"g": "int32", "h_g": HEADER},
+                        {"kernel", "stride", "pad"}),
+    "maxpool2d_forward": ({"x": "int8"}, {"y": "int8"}, {"size"}),
+    "maxpool2d_backward": ({"e": "int8", "x": "int8"}, {"e_in": "int8"}, {"size"}),
 }
 SIGNATURES["update_niti"] = SIGNATURES["update_tintin"]
-TRAIN_SUITES = ("train_step_mlp_tintin", "train_step_mlp_niti", "train_step_autoencoder")
+MLP_TRAIN_SUITES = ("train_step_mlp_tintin", "train_step_mlp_niti", "train_step_autoencoder")
+CNN_TRAIN_SUITES = ("train_step_cnn_tintin", "train_step_cnn_niti")
+TRAIN_SUITES = (*MLP_TRAIN_SUITES, *CNN_TRAIN_SUITES)
 
 ID_RE = re.compile(r"(?P<suite>[a-z0-9_]+)/(?P<edge>[a-z0-9][a-z0-9-]*)-(?P<n>[0-9]{4})")
 
@@ -172,7 +189,7 @@ def test_tensor_names_and_dtypes(name: str) -> None:
         assert set(case.params) == params, case.id
 
 
-@pytest.mark.parametrize("name", TRAIN_SUITES)
+@pytest.mark.parametrize("name", MLP_TRAIN_SUITES)
 def test_train_step_tensor_names(name: str) -> None:
     mse = name == "train_step_autoencoder"
     for case in committed(name).cases:
@@ -203,6 +220,101 @@ def test_train_step_tensor_names(name: str) -> None:
             want_out[f"step{k}/error_abs_sum"] = ("int32", ())
         for want, got in ((want_in, case.inputs), (want_out, case.outputs)):
             assert [(n, t.dtype, t.shape) for n, t in got.items()] == [(n, d, s) for n, (d, s) in want.items()], case.id
+
+
+def _conv_shapes(name: str, case: Case) -> None:
+    """The geometry params agree with the tensor shapes (as the C runners require)."""
+    p = case.params
+
+    def out(n: int, k: int, s: int, pad: int) -> int:
+        assert 0 <= pad < k <= n + 2 * pad and s >= 1, (case.id, n, k, s, pad)
+        return (n + 2 * pad - k) // s + 1
+
+    if name == "conv2d_forward":
+        b, h, w, c = case.inputs["x"].shape
+        oc, k, k2, c2 = case.inputs["w"].shape
+        assert (k2, c2) == (k, c), case.id
+        assert case.outputs["y"].shape == (b, out(h, k, p["stride"], p["pad"]), out(w, k, p["stride"], p["pad"]), oc)
+    elif name == "conv2d_backward_error":
+        oc, k, _, c = case.inputs["w"].shape
+        b = case.inputs["e"].shape[0]
+        h, w = p["height"], p["width"]
+        assert case.inputs["e"].shape == (b, out(h, k, p["stride"], p["pad"]), out(w, k, p["stride"], p["pad"]), oc)
+        assert case.outputs["e_in"].shape == (b, h, w, c), case.id
+    elif name == "conv2d_gradient":
+        b, h, w, c = case.inputs["x"].shape
+        k = p["kernel"]
+        oc = case.inputs["e"].shape[3]
+        assert case.inputs["e"].shape == (b, out(h, k, p["stride"], p["pad"]), out(w, k, p["stride"], p["pad"]), oc)
+        assert case.outputs["g"].shape == (oc, k, k, c), case.id
+    else:
+        b, h, w, c = case.inputs["x"].shape
+        size = p["size"]
+        assert size >= 1 and h % size == 0 and w % size == 0, case.id
+        pooled = (b, h // size, w // size, c)
+        assert (case.outputs["y"] if name == "maxpool2d_forward" else case.inputs["e"]).shape == pooled, case.id
+        if name == "maxpool2d_backward":
+            assert case.outputs["e_in"].shape == (b, h, w, c), case.id
+
+
+@pytest.mark.parametrize("name", ["conv2d_forward", "conv2d_backward_error", "conv2d_gradient", "maxpool2d_forward",
+                                  "maxpool2d_backward"])
+def test_conv_geometry_params_match_the_shapes(name: str) -> None:
+    for case in committed(name).cases:
+        _conv_shapes(name, case)
+
+
+@pytest.mark.parametrize("name", CNN_TRAIN_SUITES)
+def test_cnn_train_step_tensor_names(name: str) -> None:
+    """Model params decode to a valid Sequential whose weight shapes are the stored ones."""
+    from tintin.golden.suites.conv import LAYER_FIELDS, model_from_params
+
+    for case in committed(name).cases:
+        p = case.params
+        n_layers, n_steps, b = p["n_layers"], p["n_steps"], p["batch"]
+        layer_keys = {f"layer{i}_{f}" for i in range(n_layers) for f in LAYER_FIELDS}
+        assert set(p) == {"n_layers", "n_steps", "in_h", "in_w", "in_c", "batch", "loss", *layer_keys}, case.id
+        assert p["loss"] == 0 and n_steps >= 1
+        model = model_from_params(p)
+        shapes = model.weight_shapes()
+        want_in: dict[str, tuple[str, tuple[int, ...]]] = {}
+        for i, shape in enumerate(shapes):
+            want_in[f"param{i}/w"] = ("int8", tuple(shape))
+            want_in[f"param{i}/h"] = HEADER
+        want_in |= {"seed": ("int32", ()), "step": ("int32", ()), "x_h": HEADER}
+        for k in range(n_steps):
+            want_in[f"batch{k}/x"] = ("int8", (b, p["in_h"], p["in_w"], p["in_c"]))
+            want_in[f"batch{k}/labels"] = ("int32", (b,))
+        want_out: dict[str, tuple[str, tuple[int, ...]]] = {}
+        for k in range(n_steps):
+            for i, shape in enumerate(shapes):
+                want_out[f"step{k}/param{i}/w"] = ("int8", tuple(shape))
+                want_out[f"step{k}/param{i}/h"] = HEADER
+            want_out[f"step{k}/correct"] = ("int32", ())
+            want_out[f"step{k}/error_abs_sum"] = ("int32", ())
+        for want, got in ((want_in, case.inputs), (want_out, case.outputs)):
+            assert [(n, t.dtype, t.shape) for n, t in got.items()] == [(n, d, s) for n, (d, s) in want.items()], case.id
+        labels = [v for k in range(n_steps) for v in case.inputs[f"batch{k}/labels"].data]
+        assert all(0 <= v < model.n_outputs for v in labels), case.id
+
+
+def test_conv_suites_cover_their_edges() -> None:
+    """The edge cases the C kernels must get right are really in the committed files."""
+    flags = {n: {f for c in committed(n).cases for f in c.flags} for n in INTERFACE if n.startswith(("conv", "max"))}
+    for name in ("conv2d_forward", "conv2d_backward_error", "conv2d_gradient"):
+        assert {"pad-border", "stride-2", "uncovered", "kernel-equals-input", "all-zero"} <= flags[name], name
+    assert {"saturate-high", "saturate-low"} <= flags["conv2d_forward"] & flags["conv2d_backward_error"]
+    assert {"ties", "all-zero", "global", "size-3"} <= flags["maxpool2d_forward"] & flags["maxpool2d_backward"]
+    # Every set of tied maxima of a 2x2 window, and the error lands on the first of them.
+    ties = next(c for c in committed("maxpool2d_backward").cases if "ties" in c.flags and c.id.endswith("-0000"))
+    x, e, e_in = (ties.inputs["x"].to_numpy(), ties.inputs["e"].to_numpy(), ties.outputs["e_in"].to_numpy())
+    for k in range(15):
+        window = x[0, :, 2 * k : 2 * k + 2, 0].ravel()
+        first = int(np.argmax(window))
+        got = e_in[0, :, 2 * k : 2 * k + 2, 0].ravel()
+        assert got[first] == e[0, 0, k, 0] and np.count_nonzero(got) == 1, k
+    cnn = {f for n in CNN_TRAIN_SUITES for c in committed(n).cases for f in c.flags}
+    assert {"stride-2", "no-pad", "kernel-equals-input", "ties", "all-zero", "max-magnitude"} <= cnn
 
 
 def test_inputs_inside_documented_domains() -> None:

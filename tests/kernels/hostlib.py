@@ -20,6 +20,8 @@ from tintin.kernels.presets import CONFIG_FIELDS, write_presets_header
 
 TT_OK, TT_ERR_NULL, TT_ERR_SHAPE, TT_ERR_RANGE, TT_ERR_CONFIG, TT_ERR_HEADER = range(6)
 TT_MLP_MAX_LAYERS = 8
+TT_SEQ_MAX_LAYERS = 16
+TT_DENSE, TT_CONV2D, TT_MAXPOOL2D, TT_FLATTEN = 1, 2, 3, 4
 
 SOURCES = [*sorted((PACKAGE_DIR / "src").glob("*.c")), PACKAGE_DIR / "conformance" / "tt_conf_presets.c"]
 FLAG_SETS = (
@@ -70,6 +72,32 @@ class Metrics(ctypes.Structure):
     _fields_ = [("correct", c_int32), ("error_abs_sum", c_int32)]
 
 
+class ConvGeometry(ctypes.Structure):
+    _fields_ = [(name, c_uint32) for name in ("batch", "height", "width", "channels", "out_channels", "kernel",
+                                               "stride", "pad")]
+
+
+class Layer(ctypes.Structure):
+    _fields_ = [("kind", c_int32), ("out", c_uint32), ("kernel", c_uint32), ("stride", c_uint32),
+                ("pad", c_uint32), ("relu", c_int32)]
+
+
+class Seq(ctypes.Structure):
+    _fields_ = [
+        ("n_layers", c_uint32),
+        ("layers", Layer * TT_SEQ_MAX_LAYERS),
+        ("in_h", c_uint32),
+        ("in_w", c_uint32),
+        ("in_c", c_uint32),
+        ("batch", c_uint32),
+        ("loss_mse", c_int32),
+    ]
+
+
+# tt_model_state_t, tt_workspace_t and tt_workspace_size_t are the MLP's types under other names.
+ModelState, Workspace, WorkspaceSize = MlpState, MlpWorkspace, MlpWorkspaceSize
+
+
 P8, P32, PU32 = POINTER(c_int8), POINTER(c_int32), POINTER(c_uint32)
 PCFG, PHDR = POINTER(Config), POINTER(Header)
 U32 = c_uint32
@@ -96,6 +124,19 @@ SIGNATURES: dict[str, list[Any]] = {
     "tt_train_step_mlp": [PCFG, POINTER(Mlp), POINTER(MlpState), P8, Header, P32, P8, Header,
                           POINTER(MlpWorkspace), POINTER(Metrics)],
     "tt_check_config": [PCFG],
+    "tt_conv2d_forward": [PCFG, POINTER(ConvGeometry), P8, Header, P8, Header, c_int32, P32, P8, PHDR],
+    "tt_conv2d_backward_error": [PCFG, POINTER(ConvGeometry), P8, Header, P8, Header, P32, P8, PHDR],
+    "tt_conv2d_gradient": [POINTER(ConvGeometry), P8, Header, P8, Header, P32, PHDR],
+    "tt_maxpool2d_forward": [P8, U32, U32, U32, U32, U32, P8],
+    "tt_maxpool2d_backward": [P8, P8, U32, U32, U32, U32, U32, P8],
+    "tt_seq_workspace_size": [POINTER(Seq), POINTER(MlpWorkspaceSize)],
+    "tt_train_step_seq": [PCFG, POINTER(Seq), POINTER(MlpState), P8, Header, P32, P8, Header,
+                          POINTER(MlpWorkspace), POINTER(Metrics)],
+}
+# Functions returning uint32 (a size), not a status.
+U32_SIGNATURES: dict[str, list[Any]] = {
+    "tt_conv_out_size": [U32, U32, U32, U32],
+    "tt_seq_weight_count": [POINTER(Seq), U32],
 }
 
 
@@ -132,6 +173,10 @@ class Kernels:
             fn = getattr(self.lib, name)
             fn.argtypes = argtypes
             fn.restype = c_int32
+        for name, argtypes in U32_SIGNATURES.items():
+            fn = getattr(self.lib, name)
+            fn.argtypes = argtypes
+            fn.restype = c_uint32
         self.lib.tt_preset.argtypes = [ctypes.c_char_p]
         self.lib.tt_preset.restype = PCFG
         self.lib.tt_conf_preset_for.argtypes = [ctypes.c_char_p]

@@ -337,3 +337,42 @@ def test_a_program_that_fails_after_its_suites_is_still_a_failure() -> None:
     apply_run(ProgramResult("host", "p", (), ("a",)), _fake_run(text, 2), headers, results, "host")
     assert results[("a", "host")].state == "error"
     assert results[("a", "host")].first_failure == "ERROR reason=tt_get: index out of range"
+
+
+def test_a_suite_split_over_programs_passes_when_every_part_passed() -> None:
+    """A large suite on a small board has parts in several programs (thorough level on the M0+)."""
+    results = {(s, "m0plus"): SuiteResult(s, "m0plus", 5) for s in "ab"}
+    first = [_header("a", 0, 1), _header("a", 1, 1), _header("b", 0, 1)]
+    second = [_header("b", 1, 1)]
+    text = ("SUMMARY suite=a cases=2 passed=2 failed=0\nSUMMARY suite=a cases=3 passed=3 failed=0\n"
+            "SUMMARY suite=b cases=3 passed=3 failed=0\n~~~ALL TESTS PASSED~~~\n")
+    apply_run(ProgramResult("m0plus", "p0", (), ("a", "b")), _fake_run(text, 0), first, results, "m0plus")
+    assert results[("a", "m0plus")].state == "passed"
+    assert results[("b", "m0plus")].state == "not-run"  # its second part has not run yet
+    text = "SUMMARY suite=b cases=2 passed=2 failed=0\n~~~ALL TESTS PASSED~~~\n"
+    apply_run(ProgramResult("m0plus", "p1", (), ("b",)), _fake_run(text, 0), second, results, "m0plus")
+    b = results[("b", "m0plus")]
+    assert (b.state, b.label, b.first_failure) == ("passed", "5/5", None)
+
+
+def test_a_split_suite_stays_failed_when_an_earlier_part_stopped() -> None:
+    results = {("a", "m0plus"): SuiteResult("a", "m0plus", 5)}
+    text = "SUMMARY suite=a cases=2 passed=2 failed=0\n"  # then the program stops in part 1
+    apply_run(ProgramResult("m0plus", "p0", (), ("a",)), _fake_run(text, None, True),
+              [_header("a", 0, 1), _header("a", 1, 1)], results, "m0plus")
+    assert results[("a", "m0plus")].state == "timeout"
+    text = "SUMMARY suite=a cases=3 passed=3 failed=0\n~~~ALL TESTS PASSED~~~\n"
+    apply_run(ProgramResult("m0plus", "p1", (), ("a",)), _fake_run(text, 0), [_header("a", 2, 1)], results, "m0plus")
+    assert results[("a", "m0plus")].state == "timeout"
+
+
+def test_a_failed_case_in_a_split_suite_is_a_failure_not_a_program_error() -> None:
+    results = {("a", "m0plus"): SuiteResult("a", "m0plus", 5)}
+    text = ("MISMATCH suite=a case=a/x-0001 tensor=y index=0 expected=1 actual=2\n"
+            "SUMMARY suite=a cases=2 passed=1 failed=1\n")
+    apply_run(ProgramResult("m0plus", "p0", (), ("a",)), _fake_run(text, 1), [_header("a", 0, 1)], results, "m0plus")
+    assert results[("a", "m0plus")].state == "not-run"  # waiting for its second part
+    text = "SUMMARY suite=a cases=3 passed=3 failed=0\n~~~ALL TESTS PASSED~~~\n"
+    apply_run(ProgramResult("m0plus", "p1", (), ("a",)), _fake_run(text, 0), [_header("a", 1, 1)], results, "m0plus")
+    a = results[("a", "m0plus")]
+    assert (a.state, a.label) == ("failed", "4/5") and a.first_failure.startswith("MISMATCH suite=a case=a/x-0001")
