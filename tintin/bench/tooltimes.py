@@ -1,0 +1,69 @@
+"""Section (d): wall time of generating the CI goldens and of running every proof.
+
+Each is the real command (``python -m tintin ...``) in a fresh process, writing into a
+temporary folder, so the time includes start-up and imports as a user sees them. The proofs
+run only when ``tintin prove`` is installed (tintin.proofs.cli importable); otherwise the
+result says "not available" and a later run measures it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+QUICK_SUITES = ("rshift_round", "relu_forward")
+
+
+def _run(argv: list[str], timeout_s: float, tmp: str) -> dict[str, Any]:
+    """Run ``tintin argv`` (``<tmp>`` in argv stands for the folder ``tmp``); the result names the
+    folder ``<tmp>`` too, so it does not depend on where the temporary folder was."""
+    command = [sys.executable, "-m", "tintin", *(tmp if a == "<tmp>" else a for a in argv)]
+    start = time.perf_counter()
+    try:
+        proc = subprocess.run(command, capture_output=True, text=True, timeout=timeout_s, check=False)
+    except subprocess.TimeoutExpired:
+        return {"command": "tintin " + " ".join(argv), "seconds": round(time.perf_counter() - start, 1),
+                "status": None, "ok": False, "detail": f"timed out after {timeout_s:.0f} s"}
+    seconds = time.perf_counter() - start
+    tail = (proc.stdout + proc.stderr).replace(tmp, "<tmp>").strip().splitlines()[-3:]
+    return {"command": "tintin " + " ".join(argv), "seconds": round(seconds, 1), "status": proc.returncode,
+            "ok": proc.returncode == 0, "detail": " | ".join(tail)}
+
+
+def time_goldens(quick: bool, timeout_s: float = 3600.0) -> dict[str, Any]:
+    """``tintin golden generate --level ci`` into a temporary folder (two small suites with --quick)."""
+    with tempfile.TemporaryDirectory(prefix="tintin-bench-golden-") as tmp:
+        argv = ["golden", "generate", "--level", "ci", "--out", "<tmp>", "--no-progress"]
+        if quick:
+            argv += ["--suite", *QUICK_SUITES]
+        result = _run(argv, timeout_s, tmp)
+        files = sorted(Path(tmp).glob("*.json"))
+        scope = "two suites (--quick)" if quick else "all suites"
+        result.update(command="tintin " + " ".join(argv), files=len(files),
+                      bytes=sum(f.stat().st_size for f in files), scope=scope)
+    return result
+
+
+def proofs_available() -> bool:
+    try:
+        return importlib.util.find_spec("tintin.proofs.cli") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def time_proofs(quick: bool, timeout_s: float = 3600.0) -> dict[str, Any]:
+    """``tintin prove --config all`` into a temporary folder, when the command exists."""
+    argv = ["prove", "--config", "all", "--out", "<tmp>"]
+    base = {"command": "tintin " + " ".join(argv), "seconds": None, "status": None, "ok": False}
+    if not proofs_available():
+        return {**base, "available": False, "detail": "not available: tintin.proofs.cli is not installed"}
+    if quick:
+        return {**base, "available": True, "detail": "not run with --quick (the full run measures it)"}
+    with tempfile.TemporaryDirectory(prefix="tintin-bench-proofs-") as tmp:
+        result = _run(argv, timeout_s, tmp)
+    return {**result, "command": base["command"], "available": True}
