@@ -260,10 +260,23 @@ static inline int tt_dims_ok(uint32_t a, uint32_t b)
     return a > 0u && b > 0u && a <= TT_MAX_ELEMENTS && b <= TT_MAX_ELEMENTS / a;
 }
 
+/* 1 when no payload is below -qmax (for int8: no byte is -128, the one value never produced). */
 static inline int tt_payload_ok(const tt_config_t *cfg, const int8_t *q, uint32_t n)
 {
-    uint32_t i;
-    for (i = 0; i < n; i++) {
+    uint32_t i = 0;
+#if defined(__ARM_FEATURE_UNALIGNED) || !defined(__arm__)
+    if (cfg->qmax == 127) {
+        /* Four bytes per step: a byte of v equals 0x80 exactly when the same byte of
+         * v ^ 0x80808080 is zero, and (z - 0x01..) & ~z & 0x80.. is non-zero iff z has a zero byte. */
+        for (; i + 4u <= n; i += 4u) {
+            uint32_t z;
+            __builtin_memcpy(&z, q + i, 4);
+            z ^= 0x80808080u;
+            if (((z - 0x01010101u) & ~z & 0x80808080u) != 0u) return 0;
+        }
+    }
+#endif
+    for (; i < n; i++) {
         if (q[i] < -cfg->qmax) return 0;
     }
     return 1;

@@ -4,6 +4,7 @@ bad arguments (right status, output buffers untouched)."""
 
 from __future__ import annotations
 
+import ctypes
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -550,3 +551,19 @@ def test_train_step_rejects_bad_labels_and_nulls_without_training(no_ub: Kernels
         np.testing.assert_array_equal(w, w0)
     assert c.state.step == state.step
     assert [c.state.h[i].tuple() for i in range(2)] == [p.h for p in state.params]
+
+
+@pytest.mark.parametrize("n", [1, 3, 4, 5, 8, 13])
+def test_minus_128_is_found_in_every_byte_lane(no_ub: Kernels, n: int) -> None:
+    """The payload check reads four bytes at a time where it can: every position must still count."""
+    cfg = no_ub.preset("tintin")
+    for at in range(n):
+        q = np.full(n, 5, dtype=np.int8)
+        q[at] = -128
+        before = q.copy()
+        h = header((-7, 0, 0))
+        assert no_ub.tt_window(cfg, ptr(q), n, ctypes.byref(h)) == TT_ERR_RANGE, f"-128 at {at} of {n} missed"
+        np.testing.assert_array_equal(q, before)
+    clean = np.array([127, -127, 0, 1, -1, 64, -64, 100, 3, -3, 7, 8, 9][:n], dtype=np.int8)
+    h = header((-7, 0, 0))
+    assert no_ub.tt_window(cfg, ptr(clean), n, ctypes.byref(h)) == 0
