@@ -18,6 +18,7 @@ tt_status_t tt_acc_output(const tt_config_t *cfg, const int32_t *acc, uint32_t n
     plan = tt_window_plan(cfg, mq);
     st = tt_hdr_narrow(tt_window_header(&plan, h), h_y);
     if (st != TT_OK) return st;
+    if (plan.left == 0 && !plan.up && !plan.down && !plan.right) return TT_OK; /* already in the window */
     for (i = 0; i < n; i++) y[i] = (int8_t)tt_window_value(cfg, &plan, y[i]);
     return TT_OK;
 }

@@ -48,53 +48,11 @@ static void tt_dot_2x2(const int8_t *x0, const int8_t *x1, const int8_t *w0, con
     int32_t a00 = 0, a01 = 0, a10 = 0, a11 = 0;
     uint32_t i = 0;
 #if TT_USE_DSP
-    const int8_t *stop8 = x0 + (n & ~7u), *stop4 = x0 + (n & ~3u);
+    const int8_t *stop = x0 + (n & ~3u);
     uint32_t xa, xb, wv;
     int16x2_t x0e, x0o, x1e, x1o, t;
-    /* eight bytes per iteration (two copies of the four-byte step) halve the loop overhead */
-    while (x0 != stop8) {
-        xa = tt_load4(x0), xb = tt_load4(x1);
-        x0e = tt_even16(xa), x0o = tt_odd16(xa), x1e = tt_even16(xb), x1o = tt_odd16(xb);
-        x0 += 4;
-        x1 += 4;
-        wv = tt_load4(w0);
-        w0 += 4;
-        t = tt_even16(wv);
-        a00 = __smlad(x0e, t, a00);
-        a10 = __smlad(x1e, t, a10);
-        t = tt_odd16(wv);
-        a00 = __smlad(x0o, t, a00);
-        a10 = __smlad(x1o, t, a10);
-        wv = tt_load4(w1);
-        w1 += 4;
-        t = tt_even16(wv);
-        a01 = __smlad(x0e, t, a01);
-        a11 = __smlad(x1e, t, a11);
-        t = tt_odd16(wv);
-        a01 = __smlad(x0o, t, a01);
-        a11 = __smlad(x1o, t, a11);
-        xa = tt_load4(x0), xb = tt_load4(x1);
-        x0e = tt_even16(xa), x0o = tt_odd16(xa), x1e = tt_even16(xb), x1o = tt_odd16(xb);
-        x0 += 4;
-        x1 += 4;
-        wv = tt_load4(w0);
-        w0 += 4;
-        t = tt_even16(wv);
-        a00 = __smlad(x0e, t, a00);
-        a10 = __smlad(x1e, t, a10);
-        t = tt_odd16(wv);
-        a00 = __smlad(x0o, t, a00);
-        a10 = __smlad(x1o, t, a10);
-        wv = tt_load4(w1);
-        w1 += 4;
-        t = tt_even16(wv);
-        a01 = __smlad(x0e, t, a01);
-        a11 = __smlad(x1e, t, a11);
-        t = tt_odd16(wv);
-        a01 = __smlad(x0o, t, a01);
-        a11 = __smlad(x1o, t, a11);
-    }
-    while (x0 != stop4) {
+    /* four bytes per iteration: unrolling further makes gcc spill the pointers (measured) */
+    while (x0 != stop) {
         xa = tt_load4(x0), xb = tt_load4(x1);
         x0e = tt_even16(xa), x0o = tt_odd16(xa), x1e = tt_even16(xb), x1o = tt_odd16(xb);
         x0 += 4;
