@@ -1,0 +1,106 @@
+"""`tintin prove`: prove overflow-freedom and exactness of the integer rules with Z3.
+
+Prints a table (theorem, config, result, time), writes OUT/proofs.md, OUT/proofs.json and
+the C header OUT/tt_proved_limits.h, prints every counterexample, and exits non-zero when
+a theorem is not proved (with --expected-ok: when an outcome differs from the expected
+failures of the width configs in tintin.proofs.configs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+CONFIG_CHOICES = ("tintin", "niti", "int16-acc32", "int8-acc16", "all")
+
+
+def _terms(text: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(t) for t in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated exponents, got {text!r}") from None
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", default="tintin", choices=CONFIG_CHOICES,
+                        help="named width configuration, or all of them (default: tintin)")
+    parser.add_argument("--theorem", help="one theorem, or a group prefix such as 'rounding' (default: all)")
+    parser.add_argument("--out", default="out/proofs", type=Path, help="report directory (default: out/proofs)")
+    parser.add_argument("--timeout", default=60.0, type=float, help="seconds per solver query (default: 60)")
+    parser.add_argument("--jobs", default=min(2, os.cpu_count() or 1), type=int,
+                        help="parallel processes (default: up to 2)")
+    parser.add_argument("--mutants", action="store_true", help="also run the mutants (each must fail)")
+    parser.add_argument("--expected-ok", action="store_true",
+                        help="exit 0 when every outcome matches the expected failures of the width configs")
+    parser.add_argument("--list", action="store_true", help="list the theorems and mutants, then exit")
+    g = parser.add_argument_group("custom widths (change the chosen config; not with --config all)")
+    g.add_argument("--payload-bits", type=int)
+    g.add_argument("--acc-bits", type=int)
+    g.add_argument("--window-low", type=int)
+    g.add_argument("--window-high", type=int)
+    g.add_argument("--lr-shift", type=int)
+    g.add_argument("--margin", type=int, dest="update_margin")
+    g.add_argument("--grad-pre-bits", type=int)
+    g.add_argument("--niti-mu", type=int)
+    g.add_argument("--up-terms", type=_terms)
+    g.add_argument("--down-terms", type=_terms)
+    t = parser.add_argument_group("required sizes (a limit theorem fails below them)")
+    t.add_argument("--fan-in", type=int)
+    t.add_argument("--fan-out", type=int)
+    t.add_argument("--batch", type=int)
+    t.add_argument("--classes", type=int)
+
+
+_WIDTH_FIELDS = ("payload_bits", "acc_bits", "window_low", "window_high", "lr_shift", "update_margin",
+                 "grad_pre_bits", "niti_mu", "up_terms", "down_terms")
+
+
+def run(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from tintin.cli import UserError
+    from tintin.proofs import configs as C
+    from tintin.proofs import mutants as MU
+    from tintin.proofs import report as RP
+    from tintin.proofs import runner
+    from tintin.proofs import theorems as T
+    from tintin.reference.config import ConfigError
+
+    if args.list:
+        for th in T.THEOREMS:
+            print(f"{th.name:30s} guards {', '.join(th.guards)}")
+        for mu in MU.MUTANTS:
+            print(f"mutant {mu.name:23s} -> {mu.theorem} [{mu.config}]: {mu.description}")
+        return 0
+    changes = {f: getattr(args, f) for f in _WIDTH_FIELDS if getattr(args, f) is not None}
+    try:
+        cfgs = C.resolve(args.config)
+        if changes:
+            if len(cfgs) != 1:
+                raise UserError("custom widths change one config; choose it with --config NAME")
+            cfgs = [C.custom(cfgs[0], **changes)]
+        chosen = T.select(args.theorem)
+    except (ConfigError, KeyError) as exc:
+        raise UserError(str(exc).strip("'\"")) from None
+    sizes = {k: getattr(args, k) for k in ("fan_in", "fan_out", "batch", "classes") if getattr(args, k) is not None}
+    if any(v < 1 for v in sizes.values()):
+        raise UserError("required sizes must be positive")
+    C.set_targets(replace(C.targets(), **sizes))
+
+    report = runner.prove(cfgs, chosen, timeout_s=args.timeout, jobs=max(1, args.jobs))
+    if args.mutants:
+        report.results += [mu.run(args.timeout) for mu in MU.MUTANTS]
+    print(RP.table(report))
+    bad = report.unexpected() if args.expected_ok else report.failed()
+    mutant_escaped = [r for r in report.results if r.mutant and r.result != "FAILED"]
+    for r in report.results:
+        if not r.ok and not r.mutant:
+            print("\n" + RP.describe_failure(r), file=sys.stderr)
+    for r in mutant_escaped:
+        print(f"\nmutant {r.mutant} was not caught by {r.theorem}: {r.result}", file=sys.stderr)
+    paths = RP.write(report, args.out)
+    print("wrote " + ", ".join(str(p) for p in paths))
+    bad = [r for r in bad if not r.mutant]
+    return 1 if bad or mutant_escaped else 0

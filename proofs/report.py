@@ -1,0 +1,278 @@
+"""The proof report: console table, Markdown, JSON, the C header of proved limits, and
+counterexamples turned into golden-vector cases."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import z3
+
+from tintin.proofs.configs import EXPECTED_FAILURES, Targets
+from tintin.proofs.prover import FAILED, PROVED, Counterexample, TheoremResult
+from tintin.reference.config import NumericsConfig
+
+
+@dataclass
+class Report:
+    results: list[TheoremResult]
+    configs: dict[str, NumericsConfig]
+    targets: Targets
+    seconds: float
+
+    def failed(self) -> list[TheoremResult]:
+        return [r for r in self.results if not r.ok]
+
+    def unexpected(self) -> list[TheoremResult]:
+        """Outcomes that differ from configs.EXPECTED_FAILURES (either way)."""
+        out = []
+        for r in self.results:
+            expected_fail = r.theorem in EXPECTED_FAILURES.get(r.config, frozenset())
+            if expected_fail != (r.result == FAILED) or r.result not in (PROVED, FAILED, "n/a"):
+                out.append(r)
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "tool": "tintin prove",
+            "z3_version": z3.get_version_string(),
+            "seconds": round(self.seconds, 3),
+            "targets": asdict(self.targets),
+            "configs": {name: c.to_json() for name, c in self.configs.items()},
+            "results": [
+                {**r.to_json(), "expected_failure": r.theorem in EXPECTED_FAILURES.get(r.config, frozenset())}
+                for r in self.results
+            ],
+            "counterexample_cases": counterexample_cases(self),
+        }
+
+
+def _status(r: TheoremResult) -> str:
+    if r.result == FAILED and r.theorem in EXPECTED_FAILURES.get(r.config, frozenset()):
+        return "FAILED (expected)"
+    return r.result
+
+
+# -- console ----------------------------------------------------------------------------------
+
+
+def table(report: Report) -> str:
+    rows = [("theorem", "config", "result", "time")]
+    rows += [(r.theorem, r.config, _status(r), f"{r.seconds:.2f}s") for r in report.results]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    lines.append(f"total {report.seconds:.1f}s, {sum(r.result == PROVED for r in report.results)} proved, "
+                 f"{sum(r.result == FAILED for r in report.results)} failed, "
+                 f"{sum(r.result not in (PROVED, FAILED) for r in report.results)} other")
+    return "\n".join(lines)
+
+
+def describe_failure(r: TheoremResult) -> str:
+    lines = [f"{r.theorem} [{r.config}]: {r.result}" + (f" - {r.note}" if r.note else "")]
+    if r.counterexample:
+        cx = r.counterexample
+        lines.append("  counterexample: " + ", ".join(f"{k} = {v}" for k, v in cx.inputs.items()))
+        lines += [f"    violates: {v}" for v in cx.violated[:8]]
+        lines.append(f"    exact oracle: {cx.replay}")
+    return "\n".join(lines)
+
+
+# -- Markdown ---------------------------------------------------------------------------------
+
+
+def to_markdown(report: Report) -> str:
+    out = [
+        "# Proof report (`tintin prove`)",
+        "",
+        f"Z3 {z3.get_version_string()}; {len(report.results)} theorem runs in {report.seconds:.1f} s. "
+        "Every theorem runs the unchanged rules of `tintin.reference.rules` under `Z3Ops`; "
+        "`proved` means the premises imply every overflow obligation and every claim, the "
+        "premises are satisfiable (not vacuous), every lemma holds and every boundary "
+        "variant has a counterexample (the limit is exact).",
+        "",
+        f"Required sizes: fan-in {report.targets.fan_in}, fan-out {report.targets.fan_out}, "
+        f"batch {report.targets.batch}, classes {report.targets.classes}.",
+        "",
+        "## Summary",
+        "",
+        "| theorem | " + " | ".join(report.configs) + " |",
+        "| --- | " + " | ".join("---" for _ in report.configs) + " |",
+    ]
+    by = {(r.theorem, r.config): r for r in report.results}
+    for name in dict.fromkeys(r.theorem for r in report.results):
+        cells = [f"{_status(by[(name, c)])} ({by[(name, c)].seconds:.1f}s)" if (name, c) in by else "-"
+                 for c in report.configs]
+        out.append(f"| `{name}` | " + " | ".join(cells) + " |")
+    out += ["", "## Proved limits", "", "| config | limit | value | theorem | status |", "| --- | --- | --- | --- | --- |"]
+    for r in report.results:
+        for li in r.limits:
+            out.append(f"| {r.config} | `{li['macro']}` | {li['value']} | `{r.theorem}` | {_limit_status(r)} |")
+    out += ["", "## Theorems", ""]
+    for r in report.results:
+        out += [f"### `{r.theorem}` [{r.config}]: {_status(r)}", "", r.statement, "",
+                f"- covers: {', '.join(f'`{c}`' for c in r.covers)}",
+                f"- guards: {', '.join(f'`{g}`' for g in r.guards)}",
+                f"- accumulator bits: {r.ops_bits}; obligations: {r.obligations}; vacuity check: {r.vacuity}; "
+                f"time: {r.seconds:.2f} s"]
+        if r.uses:
+            out.append(f"- uses lemmas of: {', '.join(f'`{u}`' for u in r.uses)}")
+        if r.note:
+            out.append(f"- note: {r.note}")
+        out.append("- premises:")
+        out += [f"  - {p}" for p in r.premises]
+        out.append("- claims:")
+        out += [f"  - {c}" for c in r.claims]
+        for b in r.boundaries:
+            cx = f": {_inputs(b.counterexample)} ({b.counterexample.replay})" if b.counterexample else ""
+            out.append(f"- boundary `{b.name}` ({b.doc}): {b.status}{cx}")
+        if r.counterexample:
+            out.append(f"- **counterexample**: {_inputs(r.counterexample)}")
+            out.append(f"  - violates: {'; '.join(r.counterexample.violated)}")
+            out.append(f"  - exact oracle: {r.counterexample.replay}")
+        out.append("")
+    return "\n".join(out)
+
+
+def _inputs(cx: Counterexample) -> str:
+    return ", ".join(f"{k} = {v}" for k, v in cx.inputs.items())
+
+
+def _limit_status(r: TheoremResult) -> str:
+    if r.result == PROVED:
+        return "proved exact"
+    if r.requirement and not r.requirement["met"] and all(b.status == "counterexample" for b in r.boundaries):
+        return f"proved exact; below the required {r.requirement['required']}"
+    return "not proved"
+
+
+# -- C header ---------------------------------------------------------------------------------
+
+
+def _macro_prefix(config: str) -> str:
+    return "TT_PROVED_" + config.upper().replace("-", "_").replace(".", "_")
+
+
+def c_header(report: Report) -> str:
+    out = [
+        "/* tt_proved_limits.h - limits proved by `tintin prove` (generated; do not edit).",
+        " *",
+        " * Each TT_PROVED_<CONFIG>_<LIMIT> is exact: proved safe by the named Z3 theorem, with a",
+        " * counterexample just past it. Limits of theorems that were not proved are left out.",
+        " * A kernel selects its config with TT_PROVED_CONFIG_<CONFIG> (or defines its own",
+        " * TT_MAX_FAN_IN etc., which are then checked against the proved values).",
+        " */",
+        "#ifndef TT_PROVED_LIMITS_H",
+        "#define TT_PROVED_LIMITS_H",
+        "",
+        "#if defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L",
+        "#define TT_PROVED_STATIC_ASSERT(cond, msg) _Static_assert(cond, msg)",
+        "#else /* C99: a negative array size fails the build */",
+        "#define TT_PROVED_CAT2(a, b) a##b",
+        "#define TT_PROVED_CAT(a, b) TT_PROVED_CAT2(a, b)",
+        "#define TT_PROVED_STATIC_ASSERT(cond, msg) \\",
+        "    typedef char TT_PROVED_CAT(tt_proved_assert_, __LINE__)[(cond) ? 1 : -1]",
+        "#endif",
+        "",
+    ]
+    for name, cfg in report.configs.items():
+        pre = _macro_prefix(name)
+        rs = [r for r in report.results if r.config == name]
+        out += [f"/* config {name}: int{cfg.payload_bits} payloads, int{cfg.acc_bits} accumulators */",
+                f"#define {pre}_PAYLOAD_BITS {cfg.payload_bits}",
+                f"#define {pre}_ACC_BITS {cfg.acc_bits}",
+                f"#define {pre}_QMAX {cfg.qmax}"]
+        for r in rs:
+            for li in r.limits:
+                status = _limit_status(r)
+                if status == "not proved":
+                    out.append(f"/* {pre}_{li['macro']} not proved ({r.theorem}: {r.result}) */")
+                    continue
+                out.append(f"#define {pre}_{li['macro']} {li['value']} /* {li['doc']}; {r.theorem}: {status} */")
+        out += _consistency_asserts(pre, cfg, rs)
+        out.append("")
+    out += _selected_block(report)
+    out += ["#endif /* TT_PROVED_LIMITS_H */", ""]
+    return "\n".join(out)
+
+
+def _consistency_asserts(pre: str, cfg: NumericsConfig, rs: list[TheoremResult]) -> list[str]:
+    """Checks the C compiler repeats: each exact limit really is the arithmetic bound."""
+    have = {li["macro"] for r in rs for li in r.limits if _limit_status(r) != "not proved"}
+    out = []
+    for macro in ("MAX_FAN_IN", "MAX_FAN_OUT", "MAX_BATCH"):
+        if macro in have:
+            out.append(f"TT_PROVED_STATIC_ASSERT({pre}_{macro} * {pre}_QMAX * {pre}_QMAX <= {cfg.acc_max}LL && "
+                       f"({pre}_{macro} + 1LL) * {pre}_QMAX * {pre}_QMAX > {cfg.acc_max}LL, "
+                       f"\"{pre}_{macro} is the exact dot-product limit\");")
+    return out
+
+
+def _selected_block(report: Report) -> list[str]:
+    out = ["/* The selected config's limits, and checks of a kernel's own limits against them. */"]
+    macros = sorted({li["macro"] for r in report.results for li in r.limits})
+    for i, name in enumerate(report.configs):
+        pre = _macro_prefix(name)
+        out.append(f"{'#if' if i == 0 else '#elif'} defined(TT_PROVED_CONFIG_{pre[len('TT_PROVED_'):]})")
+        for macro in macros:
+            if any(li["macro"] == macro and _limit_status(r) != "not proved"
+                   for r in report.results if r.config == name for li in r.limits):
+                out.append(f"#define TT_PROVED_{macro} {pre}_{macro}")
+    out.append("#endif")
+    for macro, mine in (("MAX_FAN_IN", "TT_MAX_FAN_IN"), ("MAX_FAN_OUT", "TT_MAX_FAN_OUT"),
+                        ("MAX_BATCH", "TT_MAX_BATCH"), ("MAX_CLASSES", "TT_MAX_CLASSES")):
+        out += [f"#if defined(TT_PROVED_{macro}) && defined({mine})",
+                f"TT_PROVED_STATIC_ASSERT({mine} <= TT_PROVED_{macro}, \"{mine} exceeds the proved limit\");",
+                "#endif"]
+    out.append("")
+    return out
+
+
+# -- counterexamples as golden cases -------------------------------------------------------
+
+
+def counterexample_cases(report: Report) -> list[dict[str, Any]]:
+    """Each counterexample as a case for the golden suites: inputs (name -> int) that make
+    the named C function overflow or break its contract, with a comment and flags."""
+    from tintin.proofs import theorems as T
+
+    cases = []
+    for r in report.results:
+        found: list[tuple[str, Counterexample]] = []
+        if r.counterexample:
+            found.append(("counterexample", r.counterexample))
+        found += [(f"boundary {b.name}", b.counterexample) for b in r.boundaries if b.counterexample]
+        seen: set[str] = set()
+        th = T.get(r.theorem)
+        cfg = report.configs[r.config]
+        for kind, cx in found:
+            inputs = {k: int(v) for k, v in cx.inputs.items()}
+            if th.to_case is not None:
+                inputs = th.to_case(inputs, cfg)
+            key = json.dumps(inputs, sort_keys=True)
+            if key in seen:
+                continue
+            seen.add(key)
+            cases.append({
+                "id": f"{r.config}.{r.theorem}.{kind.replace(' ', '-')}" + (f".{r.mutant}" if r.mutant else ""),
+                "theorem": r.theorem,
+                "config": r.config,
+                "kernel": r.guards[0] if r.guards else "",
+                "kernels": list(r.guards),
+                "kind": kind,
+                "comment": f"{kind} of {r.theorem}: {'; '.join(cx.violated[:3])}; oracle: {cx.replay}",
+                "flags": ["proof-counterexample", "overflow" if cx.oracle_overflow else "contract"],
+                "inputs": inputs,
+            })
+    return cases
+
+
+def write(report: Report, out_dir: Path) -> list[Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = [out_dir / "proofs.md", out_dir / "proofs.json", out_dir / "tt_proved_limits.h"]
+    paths[0].write_text(to_markdown(report) + "\n")
+    paths[1].write_text(json.dumps(report.to_json(), indent=2) + "\n")
+    paths[2].write_text(c_header(report))
+    return paths
