@@ -91,16 +91,15 @@ def run(args: argparse.Namespace) -> int:
 
     report = runner.prove(cfgs, chosen, timeout_s=args.timeout, jobs=max(1, args.jobs))
     if args.mutants:
-        report.results += [mu.run(args.timeout) for mu in MU.MUTANTS]
+        report.mutants = [mu.run(args.timeout) for mu in MU.MUTANTS]
     print(RP.table(report))
     bad = report.unexpected() if args.expected_ok else report.failed()
-    mutant_escaped = [r for r in report.results if r.mutant and r.result != "FAILED"]
+    escaped = [r for r in report.mutants if r.result != "FAILED" or r.counterexample is None]
     for r in report.results:
-        if not r.ok and not r.mutant:
+        if not r.ok:
             print("\n" + RP.describe_failure(r), file=sys.stderr)
-    for r in mutant_escaped:
+    for r in escaped:
         print(f"\nmutant {r.mutant} was not caught by {r.theorem}: {r.result}", file=sys.stderr)
     paths = RP.write(report, args.out)
     print("wrote " + ", ".join(str(p) for p in paths))
-    bad = [r for r in bad if not r.mutant]
-    return 1 if bad or mutant_escaped else 0
+    return 1 if bad or escaped else 0

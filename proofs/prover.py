@@ -117,6 +117,7 @@ class Goal:
     cond: z3.BoolRef
     stage: str  # "obligation" (rules), "spec" (no-wrap of the spec), "requires" (a fact), "claim"
     split: bool = True  # proved case by case over the split variables (claims and facts only)
+    generalize: tuple[Any, ...] = ()  # model terms replaced by fresh variables (see theorem.general)
 
 
 @dataclass
@@ -172,8 +173,8 @@ def _make_var(var: Var, ops_bits: int, spec_bits: int) -> Any:
     raise ValueError(f"variable {var.name}: unknown kind {var.kind!r}")
 
 
-def _claim(c: tuple[Any, ...]) -> tuple[str, Any, bool]:
-    return (c[0], c[1], c[2] if len(c) > 2 else True)
+def _claim(c: tuple[Any, ...]) -> tuple[str, Any, bool, tuple[Any, ...]]:
+    return (c[0], c[1], c[2] if len(c) > 2 else True, c[3] if len(c) > 3 else ())
 
 
 def build(
@@ -200,10 +201,18 @@ def build(
     claims = [_claim(c) for c in th.claims(m, v, out, cfg)]
     goals = [Goal(ob.label, ob.cond, "obligation") for ob in o.obligations]
     goals += [Goal(f"by {f.by}: {f.text} (its premise)", m.truth(f.requires), "requires") for f in facts]
-    goals += [Goal(t, m.truth(c), "claim", sp) for t, c, sp in claims]
+    goals += [Goal(t, m.truth(c), "claim", sp, gen) for t, c, sp, gen in claims]
     goals += [Goal("spec arithmetic fits its width", c, "spec") for c in m.obligations]
     return Built(v, premises, goals, [m.truth(f.gives) for f in facts], len(o.obligations),
                  sorted({f.by for f in facts}))
+
+
+def _generalized(cond: z3.BoolRef, terms: tuple[Any, ...]) -> z3.BoolRef:
+    """cond with each term replaced by a fresh variable of its sort."""
+    if not terms:
+        return cond
+    pairs = [(t, z3.FreshConst(t.sort(), "any")) for t in terms if z3.is_expr(t) and not z3.is_const(t)]
+    return z3.substitute(cond, *pairs) if pairs else cond
 
 
 # -- solving -------------------------------------------------------------------------------
@@ -286,7 +295,7 @@ def _refute_one(
         def fix(c: z3.BoolRef, subst: list[tuple[Any, Any]] = subst) -> z3.BoolRef:
             return _simplify(z3.substitute(c, *subst) if subst else c)
 
-        g = fix(goal.cond)
+        g = fix(_generalized(goal.cond, goal.generalize))
         if z3.is_true(g):
             continue
         premises = fix(z3.And(*[c for _, c in b.premises], *assumed))
@@ -330,7 +339,7 @@ def _refute(b: Built, vs: Sequence[Var], timeout_s: float) -> tuple[str, Found |
     for g in b.goals:
         if g.stage not in ("requires", "claim"):
             continue
-        found, gave_up = _refute_one(b, g, assumed, cases, timeout_s)
+        found, gave_up = _refute_one(b, g, [] if g.generalize else assumed, cases, timeout_s)
         if found:
             return "sat", found, found.label
         given = next(gives) if g.stage == "requires" else g.cond
@@ -403,7 +412,7 @@ def run_theorem(
     res.claims = list(dict.fromkeys(g.label for g in b.goals if g.stage in ("requires", "claim")))
     res.uses = b.uses
     res.obligations = b.n_obligations
-    res.limits = [{"macro": li.macro, "value": li.value, "doc": li.doc} for li in th.limits(cfg)]
+    res.limits = [{"macro": li.macro, "value": li.value, "doc": li.doc, "exact": li.exact} for li in th.limits(cfg)]
 
     vac = _solver(timeout_s)
     vac.add(*[c for _, c in b.premises])
@@ -549,6 +558,9 @@ def sample_inputs(
                 hi = (1 << (bits - 1)) - 1 if hi is None else min(int(hi), (1 << (bits - 1)) - 1)
             if lo > hi:
                 break
+            if var.pick is not None:
+                v[var.name] = var.pick(v)
+                continue
             pick = rng.random()
             v[var.name] = lo if pick < 0.15 else hi if pick < 0.3 else rng.randint(lo, hi)
         else:

@@ -4,7 +4,8 @@ counterexamples turned into golden-vector cases."""
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+import re
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ class Report:
     configs: dict[str, NumericsConfig]
     targets: Targets
     seconds: float
+    mutants: list[TheoremResult] = field(default_factory=list)  # each must be FAILED
 
     def failed(self) -> list[TheoremResult]:
         return [r for r in self.results if not r.ok]
@@ -45,6 +47,7 @@ class Report:
                 {**r.to_json(), "expected_failure": r.theorem in EXPECTED_FAILURES.get(r.config, frozenset())}
                 for r in self.results
             ],
+            "mutants": [r.to_json() for r in self.mutants],
             "counterexample_cases": counterexample_cases(self),
         }
 
@@ -64,6 +67,9 @@ def table(report: Report) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
+    for r in report.mutants:
+        caught = "caught" if r.result == FAILED and r.counterexample else f"NOT CAUGHT ({r.result})"
+        lines.append(f"mutant {r.mutant} -> {r.theorem} [{r.config}]: {caught} {r.seconds:.2f}s")
     lines.append(f"total {report.seconds:.1f}s, {sum(r.result == PROVED for r in report.results)} proved, "
                  f"{sum(r.result == FAILED for r in report.results)} failed, "
                  f"{sum(r.result not in (PROVED, FAILED) for r in report.results)} other")
@@ -106,10 +112,19 @@ def to_markdown(report: Report) -> str:
         cells = [f"{_status(by[(name, c)])} ({by[(name, c)].seconds:.1f}s)" if (name, c) in by else "-"
                  for c in report.configs]
         out.append(f"| `{name}` | " + " | ".join(cells) + " |")
-    out += ["", "## Proved limits", "", "| config | limit | value | theorem | status |", "| --- | --- | --- | --- | --- |"]
+    out += ["", "## Proved limits", "", "| config | limit | value | theorem | status |",
+            "| --- | --- | --- | --- | --- |"]
     for r in report.results:
         for li in r.limits:
-            out.append(f"| {r.config} | `{li['macro']}` | {li['value']} | `{r.theorem}` | {_limit_status(r)} |")
+            out.append(f"| {r.config} | `{li['macro']}` | {li['value']} | `{r.theorem}` | "
+                       f"{_limit_status(r, li['exact'])} |")
+    if report.mutants:
+        out += ["", "## Mutants (each must yield a counterexample)", "",
+                "| mutant | theorem | config | result | counterexample |",
+                "| --- | --- | --- | --- | --- |"]
+        for r in report.mutants:
+            cx = f"{_inputs(r.counterexample)} ({r.counterexample.replay})" if r.counterexample else "-"
+            out.append(f"| `{r.mutant}` | `{r.theorem}` | {r.config} | {r.result} | {cx} |")
     out += ["", "## Theorems", ""]
     for r in report.results:
         out += [f"### `{r.theorem}` [{r.config}]: {_status(r)}", "", r.statement, "",
@@ -140,11 +155,12 @@ def _inputs(cx: Counterexample) -> str:
     return ", ".join(f"{k} = {v}" for k, v in cx.inputs.items())
 
 
-def _limit_status(r: TheoremResult) -> str:
+def _limit_status(r: TheoremResult, exact: bool = True) -> str:
+    kind = "proved exact" if exact else "proved bound"
     if r.result == PROVED:
-        return "proved exact"
+        return kind
     if r.requirement and not r.requirement["met"] and all(b.status == "counterexample" for b in r.boundaries):
-        return f"proved exact; below the required {r.requirement['required']}"
+        return f"{kind}; below the required {r.requirement['required']}"
     return "not proved"
 
 
@@ -186,7 +202,7 @@ def c_header(report: Report) -> str:
                 f"#define {pre}_QMAX {cfg.qmax}"]
         for r in rs:
             for li in r.limits:
-                status = _limit_status(r)
+                status = _limit_status(r, li["exact"])
                 if status == "not proved":
                     out.append(f"/* {pre}_{li['macro']} not proved ({r.theorem}: {r.result}) */")
                     continue
@@ -235,11 +251,18 @@ def _selected_block(report: Report) -> list[str]:
 
 def counterexample_cases(report: Report) -> list[dict[str, Any]]:
     """Each counterexample as a case for the golden suites: inputs (name -> int) that make
-    the named C function overflow or break its contract, with a comment and flags."""
+    the named C function overflow or break its contract, with a comment and flags.
+
+    Counterexamples of the main query and of every boundary (the inputs just past an exact
+    limit) are included. Names follow the theorem's variables: an element and its tensor's
+    max (``g``, ``g_max``: the tensor holds an element of magnitude ``g_max``), header fields
+    (``w_h.s``), the rounding hash (``bits``); dot products give ``terms`` equal products
+    ``x_fill * w_fill``. Booleans become 0/1.
+    """
     from tintin.proofs import theorems as T
 
     cases = []
-    for r in report.results:
+    for r in [*report.results, *report.mutants]:
         found: list[tuple[str, Counterexample]] = []
         if r.counterexample:
             found.append(("counterexample", r.counterexample))
@@ -256,7 +279,7 @@ def counterexample_cases(report: Report) -> list[dict[str, Any]]:
                 continue
             seen.add(key)
             cases.append({
-                "id": f"{r.config}.{r.theorem}.{kind.replace(' ', '-')}" + (f".{r.mutant}" if r.mutant else ""),
+                "id": ".".join(_slug(x) for x in (r.config, r.theorem, kind, r.mutant) if x),
                 "theorem": r.theorem,
                 "config": r.config,
                 "kernel": r.guards[0] if r.guards else "",
@@ -267,6 +290,10 @@ def counterexample_cases(report: Report) -> list[dict[str, Any]]:
                 "inputs": inputs,
             })
     return cases
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9_.]+", "-", text.lower()).strip("-")
 
 
 def write(report: Report, out_dir: Path) -> list[Path]:

@@ -103,9 +103,6 @@ class PyMath:
     def within(self, x: Any, lo: Any, hi: Any) -> Any:
         return self.and_(self.le(lo, x), self.le(x, hi))
 
-    def iff(self, a: Any, b: Any) -> Any:
-        return self.and_(self.implies(a, b), self.implies(b, a))
-
 
 class ZMath(PyMath):
     """Signed ``width``-bit vectors with no-wrap obligations on the spec's own arithmetic."""

@@ -47,6 +47,7 @@ class Var:
     kind: str = "int"
     text: str = ""
     split: bool = False  # prove case by case over this (small, constant) range
+    pick: Callable[[dict[str, Any]], int] | None = None  # how random testing draws it, if not uniform
 
     def describe(self) -> str:
         if self.text:
@@ -112,6 +113,16 @@ def unsplit(text: str, cond: Any) -> tuple[str, Any, bool]:
     return (text, cond, False)
 
 
+def general(text: str, cond: Any, *terms: Any) -> tuple[str, Any, bool, tuple[Any, ...]]:
+    """A claim proved for ANY values of the given model terms (fresh variables replace them).
+
+    For an inductive step ``range(prev) => relation(prev, next) and range(next)``: the
+    solver then sees one step, not the whole unrolled loop. Sound: what holds for every
+    value holds for the one the rule computed. Such a claim assumes no earlier claim.
+    """
+    return (text, cond, True, terms)
+
+
 @dataclass(frozen=True)
 class Limit:
     """A proved number exported to the report and the C header."""
@@ -119,6 +130,7 @@ class Limit:
     macro: str  # suffix of the C macro, e.g. "MAX_FAN_IN"
     value: int
     doc: str
+    exact: bool = False  # True: a boundary shows the next value fails; False: a proved bound
 
 
 @dataclass(frozen=True)

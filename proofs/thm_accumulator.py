@@ -90,8 +90,8 @@ def _theorem(name: str, what: str, macro: str, target_of: Any, guard: str, cover
             f"product of payloads neither overflows (bit-vectors: every obligation of the "
             f"multiply-accumulate) nor leaves (k + 1) * qmax**2 (linear arithmetic); with the base "
             f"case s = 0, every {what} dot product of up to K terms is safe. "
-            f"K = floor(acc_max / qmax**2) is exact: K + 1 equal products (the all-qmax vector "
-            f"of length K + 1) overflow (boundary). FAILS when K is below the required {what}."
+            f"K = floor(acc_max / qmax**2) is exact: K + 1 equal products (e.g. the all-qmax "
+            f"vectors of length K + 1) overflow (boundary). FAILS when K is below the required {what}."
         ),
         covers=(LAYERS + covers,),
         guards=(guard,),
@@ -99,7 +99,7 @@ def _theorem(name: str, what: str, macro: str, target_of: Any, guard: str, cover
         model=_model,
         claims=_claims,
         lemmas=lambda cfg: [_step_lemma(cfg, max_terms(cfg))],
-        limits=lambda cfg: [Limit(macro, max_terms(cfg), f"largest {what} of a dot product (exact)")],
+        limits=lambda cfg: [Limit(macro, max_terms(cfg), f"largest {what} of a dot product", exact=True)],
         boundaries=(
             Boundary("K + 1 terms", "K equal products, then one more: the all-equal vector of length K + 1",
                      variables=lambda cfg: _vars(cfg, max_terms(cfg) + 1, first=max_terms(cfg)),
@@ -121,8 +121,3 @@ GRADIENT = _theorem("accumulator.gradient", "batch", "MAX_BATCH", lambda t: t.ba
 
 THEOREMS = (FORWARD, BACKWARD, GRADIENT)
 
-
-def counterexample_vectors(cfg: NumericsConfig) -> tuple[list[int], list[int]]:
-    """The all-qmax vectors of length K + 1 whose dot product overflows."""
-    n = max_terms(cfg) + 1
-    return [cfg.qmax] * n, [cfg.qmax] * n

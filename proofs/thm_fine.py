@@ -19,7 +19,7 @@ from typing import Any
 import z3
 
 from tintin.proofs.nominal import error_slope, nominal
-from tintin.proofs.theorem import Boundary, Cond, Lemma, Limit, Theorem, Var
+from tintin.proofs.theorem import Boundary, Cond, Fact, Lemma, Limit, Theorem, Var
 from tintin.proofs.thm_common import RULES, abs_le
 from tintin.reference import rules as R
 from tintin.reference.config import FineStep, NumericsConfig
@@ -110,19 +110,35 @@ def _lemmas(direction: str) -> Any:
         x, y = z3.Ints("x y")
         ax = z3.If(x < 0, -x, x)
         premises = (x >= -d, x <= d, rounding_relation(x, y, k, mult))
+        bound = z3.Q(1, 2) + z3.ToReal(ax) * z3.Q(delta.numerator, delta.denominator)
         out = []
         for c in nominal(direction):
             err = z3.ToReal(y) - z3.ToReal(x) * z3.Q(c.numerator, c.denominator)
-            bound = z3.Q(1, 2) + z3.ToReal(ax) * z3.Q(delta.numerator, delta.denominator)
             out.append(Lemma(
                 f"|y - x * {c}| <= 1/2 + |x| * {delta} (from the rounding claim, |x| <= {d})",
                 premises,
                 z3.And(err <= bound, -err <= bound),
             ))
+        # And against the irrational factor itself: the real r > 0 with r**3 = 2 (or 1/2).
+        r = z3.Real("r")
+        cube = z3.Q(2, 1) if direction == "up" else z3.Q(1, 2)
+        err = z3.ToReal(y) - z3.ToReal(x) * r
+        out.append(Lemma(
+            f"|y - x * {'2**(1/3)' if direction == 'up' else '2**(-1/3)'}| <= 1/2 + |x| * {delta} "
+            f"(~ 1/2 + |x| * {float(delta):.4e}; nonlinear real arithmetic with r > 0, r**3 = "
+            f"{'2' if direction == 'up' else '1/2'})",
+            (*premises, r > 0, r * r * r == cube),
+            z3.And(err <= bound, -err <= bound),
+        ))
         out.append(monotone_lemma(k, mult, d))
         return out
 
     return lemmas
+
+
+_NEEDS = {"up": "qmax (the window steps payloads)",
+          "down": "max(qmax, 2**grad_pre_bits) (the update steps aligned gradients)"}
+_STEPPED = {"up": "payloads", "down": "payloads and aligned gradients"}
 
 
 def _theorem(direction: str) -> Theorem:
@@ -135,8 +151,10 @@ def _theorem(direction: str) -> Theorem:
             f"the {direction} step has no overflow in either form, the shift-add form equals "
             f"the multiply form round(x * M / 2**k) (one rounding, ties away from zero), and "
             f"|{name}(x) - x * {sym}| <= 1/2 + |x| * delta with the rational delta reported "
-            f"(proved against rational brackets of the irrational nominal factor). "
-            f"Required: D >= {'qmax (the window steps payloads)' if direction == 'up' else 'max(qmax, 2**grad_pre_bits) (the update steps aligned gradients)'}."
+            f"(delta bounds |M/2**k - nominal|; proved against both rational brackets of the "
+            f"nominal factor and against the real root itself). The step is also monotone and odd "
+            f"(a lemma the window and update theorems use). "
+            f"Required: D >= {_NEEDS[direction]}."
         ),
         covers=(RULES + name, RULES + "fine_mul", RULES + "fine_shift_add", RULES + "rshift_round"),
         guards=("tt_fine_step",),
@@ -146,7 +164,8 @@ def _theorem(direction: str) -> Theorem:
         lemmas=_lemmas(direction),
         limits=lambda cfg: [
             Limit(f"FINE_{direction.upper()}_MAX_ABS_IN", domain(cfg, direction),
-                  f"largest |x| the {direction} step accepts (multiplier {_step(cfg, direction).multiplier})"),
+                  f"largest |x| the {direction} step accepts (multiplier {_step(cfg, direction).multiplier})",
+                  exact=True),
         ],
         boundaries=(
             Boundary(
@@ -157,7 +176,7 @@ def _theorem(direction: str) -> Theorem:
         ),
         spec_bits=lambda cfg: cfg.acc_bits + 20,
         requirement=lambda cfg: (domain(cfg, direction), required(cfg, direction),
-                                 f"|x| the rules step ({'payloads' if direction == 'up' else 'payloads and aligned gradients'})"),
+                                 f"|x| the rules step ({_STEPPED[direction]})"),
     )
 
 
@@ -165,3 +184,16 @@ FINE_UP = _theorem("up")
 FINE_DOWN = _theorem("down")
 
 THEOREMS = (FINE_UP, FINE_DOWN)
+
+
+def monotone_fact(m: Any, x: Any, xm: Any, y: Any, ym: Any, cfg: NumericsConfig, direction: str, what: str) -> Fact:
+    """This step's monotone lemma at (x, x_max) -> (y, y_max) = (step(x), step(x_max))."""
+    d = domain(cfg, direction)
+    grows = m.ge(ym, xm) if direction == "up" else m.le(ym, xm)
+    return Fact(
+        f"{what}: |x| <= x_max <= {d} gives |step_{direction}(x)| <= step_{direction}(x_max), with "
+        f"equal magnitudes when |x| = x_max, and step_{direction}(x_max) {'>=' if direction == 'up' else '<='} x_max",
+        f"fine_step.{direction}",
+        m.and_(abs_le(m, x, xm), m.le(xm, d)),
+        m.and_(abs_le(m, y, ym), m.implies(m.eq(m.abs(x), xm), m.eq(m.abs(y), ym)), m.ge(ym, 0), grows),
+    )

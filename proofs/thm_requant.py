@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tintin.proofs.theorem import INT8_MAX, INT8_MIN, Boundary, Cond, Limit, Theorem, Var
+from tintin.proofs.theorem import INT8_MAX, INT8_MIN, Boundary, Cond, Fact, Limit, Theorem, Var
 from tintin.proofs.thm_common import (
     LAYERS,
     RULES,
@@ -26,6 +26,8 @@ from tintin.proofs.thm_common import (
     max_var,
     normal_premise,
 )
+from tintin.proofs.thm_fine import monotone_fact
+from tintin.proofs.trace import Recorder
 from tintin.reference import rules as R
 from tintin.reference.config import NumericsConfig
 from tintin.reference.ops import PyOps
@@ -104,7 +106,8 @@ REQUANTISE = Theorem(
     model=_rq_model,
     claims=_rq_claims,
     limits=lambda cfg: [
-        Limit("REQUANT_MAX_SHIFT", max_requant_shift(cfg), "largest requantisation shift (S grows by at most this)"),
+        Limit("REQUANT_MAX_SHIFT", max_requant_shift(cfg), "largest requantisation shift (S grows by at most this)",
+              exact=True),
     ],
     boundaries=(
         Boundary("S one above the range", "S = 128 - MAX_SHIFT, m = acc_max: S + shift = 128",
@@ -136,9 +139,28 @@ def window_element(o: Any, q: Any, max_abs: Any, h: Header, cfg: NumericsConfig)
 
 
 def _win_model(o: Any, v: dict[str, Any], cfg: NumericsConfig) -> dict[str, Any]:
-    zero = o.const(0)  # the header is the subject of window.header
-    q2, m2, _, _ = window_element(o, v["q"], v["max_abs"], Header(zero, zero, zero), cfg)
-    return {"q2": q2, "m2": m2}
+    zero = o.const(0)
+    h0 = Header(zero, zero, zero)  # the header is the subject of window.header
+    plan = R.window_plan(o, v["max_abs"], cfg)
+    out: dict[str, Any] = {}
+    for key, x in (("q", v["q"]), ("m", v["max_abs"])):
+        # window_apply's own intermediate values: after the shift, the up and the down step.
+        rec = Recorder(o, "shl", "where", caller="window_apply")
+        out[key + "_out"], _ = R.window_apply(rec, x, h0, plan, cfg)
+        out[key + "1"] = rec.calls["shl"][0]
+        out[key + "2"] = rec.calls["where"][0]
+        out[key + "1_up"] = R.step_up(o, out[key + "1"], cfg)
+        out[key + "2_down"] = R.step_down(o, out[key + "2"], cfg)
+    return {**out, "q2": out["q_out"], "m2": out["m_out"]}
+
+
+def _win_facts(m: Any, v: dict[str, Any], out: dict[str, Any], cfg: NumericsConfig) -> list[Fact]:
+    q1, m1, q1u, m1u, q2, m2, q2d, m2d = (m.lift(out[k]) for k in (
+        "q1", "m1", "q1_up", "m1_up", "q2", "m2", "q2_down", "m2_down"))
+    return [
+        monotone_fact(m, q1, m1, q1u, m1u, cfg, "up", "the up step after the left shifts"),
+        monotone_fact(m, q2, m2, q2d, m2d, cfg, "down", "the down step"),
+    ]
 
 
 def _win_claims(m: Any, v: dict[str, Any], out: dict[str, Any], cfg: NumericsConfig) -> list[Cond]:
@@ -177,6 +199,7 @@ WINDOW = Theorem(
     variables=_win_vars,
     model=_win_model,
     claims=_win_claims,
+    facts=_win_facts,
 )
 
 
@@ -227,7 +250,8 @@ WINDOW_HEADER = Theorem(
     model=_wh_model,
     claims=_wh_claims,
     spec_bits=lambda cfg: cfg.acc_bits,
-    limits=lambda cfg: [Limit("WINDOW_MAX_LEFT", max_window_left(cfg), "most whole left shifts of one window step")],
+    limits=lambda cfg: [Limit("WINDOW_MAX_LEFT", max_window_left(cfg), "most whole left shifts of one window step",
+                              exact=True)],
     boundaries=lambda cfg: [
         Boundary("S one below the range", "S = -128 + MAX_LEFT with max_abs = 1 leaves int8",
                  variables=lambda cfg: _wh_vars(cfg, s_lo_extra=1)),

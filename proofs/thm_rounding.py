@@ -104,7 +104,8 @@ def _rs_vars(cfg: NumericsConfig) -> list[Var]:
         Var("s", 0, n - 1),
         Var("bits", kind="u32"),
         # t: the top s bits of the hash, characterised by a premise (a spec-only value).
-        Var("t", 0, (1 << (n - 1)) - 1, kind="ghost", text="t = bits >> (32 - s) (t = 0 when s = 0)"),
+        Var("t", 0, (1 << (n - 1)) - 1, kind="ghost", text="t = bits >> (32 - s) (t = 0 when s = 0)",
+            pick=lambda v: int(v["bits"]) >> (32 - int(v["s"]))),
     ]
 
 

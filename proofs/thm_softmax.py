@@ -14,9 +14,9 @@ from typing import Any
 import z3
 
 from tintin.proofs.configs import targets
-from tintin.proofs.theorem import INT8_MAX, INT8_MIN, Boundary, Cond, Lemma, Limit, Theorem, Var
-from tintin.proofs.trace import Recorder
+from tintin.proofs.theorem import INT8_MAX, INT8_MIN, Boundary, Cond, Lemma, Limit, Theorem, Var, general
 from tintin.proofs.thm_common import LAYERS, RULES, abs_le, header, header_vars, normal_premise
+from tintin.proofs.trace import Recorder
 from tintin.reference import rules as R
 from tintin.reference.config import NumericsConfig
 
@@ -99,7 +99,7 @@ ROW_SUM = Theorem(
     variables=lambda cfg: _sum_vars(cfg, max_classes(cfg)),
     model=lambda o, v, cfg: {"s2": o.add(v["s"], v["e"])},  # ops.sum_rows, one step
     claims=_sum_claims,
-    limits=lambda cfg: [Limit("MAX_CLASSES", max_classes(cfg), "most softmax classes in one row (exact)")],
+    limits=lambda cfg: [Limit("MAX_CLASSES", max_classes(cfg), "most softmax classes in one row", exact=True)],
     requirement=lambda cfg: (max_classes(cfg), targets().classes, "classes"),
     boundaries=(
         Boundary(
@@ -122,13 +122,9 @@ def _div_vars(cfg: NumericsConfig) -> list[Var]:
     den_hi = max(max_classes(cfg), 1) * one
     return [
         Var("den", one, den_hi, text=f"den in [2**table_bits, C * 2**table_bits] = [{one}, {den_hi}]"),
-        Var("num", 0, lambda m, v: m.lift(v["den"]), text=f"0 <= num <= min(den, {one})"),
+        Var("num", 0, lambda m, v: m.ite(m.le(m.lift(v["den"]), one), m.lift(v["den"]), m.c(one)),
+            text=f"0 <= num <= min(den, {one})"),
     ]
-
-
-def _div_premises(m: Any, v: dict[str, Any], cfg: NumericsConfig) -> list[Cond]:
-    one = 1 << cfg.softmax_table_bits
-    return [(f"num <= {one}", m.le(m.lift(v["num"]), one))]
 
 
 def _div_model(o: Any, v: dict[str, Any], cfg: NumericsConfig) -> dict[str, Any]:
@@ -144,15 +140,20 @@ def _div_claims(m: Any, v: dict[str, Any], out: dict[str, Any], cfg: NumericsCon
     den, p, num = m.lift(v["den"]), m.lift(out["p"]), m.lift(v["num"])
     rem, q = [m.lift(r) for r in out["rem"]], [m.lift(x) for x in out["q"]]
     claims: list[Cond] = []
-    for i in range(1, b + 2):  # one claim per step; each is assumed by the next
+    for i in range(1, b + 2):  # an inductive step each, proved for any previous state
         r2 = m.mul(rem[i - 1], 2)
         ge = m.ge(r2, den)
-        claims.append((
-            f"step {i}: rem' = 2 rem - [2 rem >= den] den, q' = 2 q + [2 rem >= den], "
+        before = m.and_(m.within(rem[i - 1], 0, den), m.le(rem[i - 1], m.mul(num, 1 << (i - 1))),
+                        m.within(q[i - 1], 0, (1 << (i - 1)) - 1))
+        after = m.and_(m.eq(rem[i], m.ite(ge, m.sub(r2, den), r2)),
+                       m.eq(q[i], m.add(m.mul(q[i - 1], 2), m.ite(ge, m.c(1), m.c(0)))),
+                       m.within(rem[i], 0, den), m.le(rem[i], m.mul(num, 1 << i)),
+                       m.within(q[i], 0, (1 << i) - 1))
+        claims.append(general(
+            f"step {i}: from 0 <= rem <= min(den, 2**{i - 1} num), 0 <= q < 2**{i - 1}: "
+            f"rem' = 2 rem - [2 rem >= den] den, q' = 2 q + [2 rem >= den], "
             f"0 <= rem' <= min(den, 2**{i} num), 0 <= q' < 2**{i}",
-            m.and_(m.eq(rem[i], m.ite(ge, m.sub(r2, den), r2)),
-                   m.eq(q[i], m.add(m.mul(q[i - 1], 2), m.ite(ge, m.c(1), m.c(0)))),
-                   m.within(rem[i], 0, den), m.le(rem[i], m.mul(num, 1 << i)), m.within(q[i], 0, (1 << i) - 1)),
+            m.implies(before, after), out["rem"][i - 1], out["q"][i - 1],
         ))
     qn = q[b + 1]
     return [
@@ -201,7 +202,6 @@ DIVISION = Theorem(
     covers=(RULES + "div_round", LAYERS + "softmax_probabilities"),
     guards=("tt_softmax_xent_error",),
     variables=_div_vars,
-    premises=_div_premises,
     model=_div_model,
     claims=_div_claims,
     lemmas=_div_lemmas,

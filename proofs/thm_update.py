@@ -15,7 +15,6 @@ from __future__ import annotations
 from typing import Any
 
 from tintin.proofs.theorem import Cond, Fact, Limit, Theorem, Var, unsplit
-from tintin.proofs.thm_fine import domain as fine_domain
 from tintin.proofs.thm_common import (
     LAYERS,
     RULES,
@@ -26,6 +25,7 @@ from tintin.proofs.thm_common import (
     max_var,
     normal_premise,
 )
+from tintin.proofs.thm_fine import monotone_fact
 from tintin.reference import rules as R
 from tintin.reference.config import NumericsConfig
 
@@ -83,22 +83,11 @@ def aligned_update_element(o: Any, v: dict[str, Any], cfg: NumericsConfig) -> di
             "d1": d1, "d1_max": d1_max, "d2": d2, "d2_max": d2_max}
 
 
-def _monotone_fact(m: Any, x: Any, xm: Any, y: Any, ym: Any, cfg: NumericsConfig, what: str) -> Fact:
-    """step_down is monotone, odd and non-expanding on its domain (fine_step.down's lemma)."""
-    return Fact(
-        f"{what}: |x| <= x_max <= {fine_domain(cfg, 'down')} gives |step_down(x)| <= step_down(x_max) <= x_max, "
-        "with equality of magnitudes when |x| = x_max",
-        "fine_step.down",
-        m.and_(abs_le(m, x, xm), m.le(xm, fine_domain(cfg, "down"))),
-        m.and_(abs_le(m, y, ym), m.implies(m.eq(m.abs(x), xm), m.eq(m.abs(y), ym)), m.within(ym, 0, xm)),
-    )
-
-
 def _aligned_facts(m: Any, v: dict[str, Any], out: dict[str, Any], cfg: NumericsConfig) -> list[Fact]:
     g1, g1m, d1, d1m, d2, d2m = (m.lift(out[k]) for k in ("g1", "g1_max", "d1", "d1_max", "d2", "d2_max"))
     return [
-        _monotone_fact(m, g1, g1m, d1, d1m, cfg, "first down step"),
-        _monotone_fact(m, d1, d1m, d2, d2m, cfg, "second down step"),
+        monotone_fact(m, g1, g1m, d1, d1m, cfg, "down", "first down step"),
+        monotone_fact(m, d1, d1m, d2, d2m, cfg, "down", "second down step"),
     ]
 
 

@@ -9,13 +9,17 @@ recorded values fail loudly; they cannot pass by accident.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 
 class Recorder:
-    def __init__(self, ops: Any, *methods: str) -> None:
+    """``caller``: record only calls made directly by the function of that name."""
+
+    def __init__(self, ops: Any, *methods: str, caller: str | None = None) -> None:
         self._ops = ops
         self._methods = set(methods)
+        self._caller = caller
         self.calls: dict[str, list[Any]] = {m: [] for m in methods}
 
     def __getattr__(self, name: str) -> Any:
@@ -25,7 +29,8 @@ class Recorder:
 
         def recorded(*args: Any) -> Any:
             out = attr(*args)
-            self.calls[name].append(out)
+            if self._caller is None or sys._getframe(1).f_code.co_name == self._caller:
+                self.calls[name].append(out)
             return out
 
         return recorded

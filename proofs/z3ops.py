@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
+from types import FrameType
 from typing import Any
 
 import z3
@@ -46,7 +47,7 @@ _HERE = os.path.abspath(__file__)
 
 def _call_site() -> str:
     """The first frame outside this module: the rule line that asked for the operation."""
-    f = sys._getframe(2)
+    f: FrameType | None = sys._getframe(2)
     while f is not None and os.path.abspath(f.f_code.co_filename) == _HERE:
         f = f.f_back
     if f is None:
