@@ -3,7 +3,8 @@
 Prints a table (theorem, config, result, time), writes OUT/proofs.md, OUT/proofs.json and
 the C header OUT/tt_proved_limits.h, prints every counterexample, and exits non-zero when
 a theorem is not proved (with --expected-ok: when an outcome differs from the expected
-failures of the width configs in tintin.proofs.configs).
+failures of the width configs in tintin.proofs.configs). --cases-out writes the
+counterexamples as the golden suites' source file (golden_vectors/proof_counterexamples.json).
 """
 
 from __future__ import annotations
@@ -28,6 +29,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="named width configuration, or all of them (default: tintin)")
     parser.add_argument("--theorem", help="one theorem, or a group prefix such as 'rounding' (default: all)")
     parser.add_argument("--out", default="out/proofs", type=Path, help="report directory (default: out/proofs)")
+    parser.add_argument("--header-out", type=Path,
+                        help="also write the C header here (the kernels include "
+                             "c_kernels/include/tt_proved_limits.h, made with --config all)")
+    parser.add_argument(
+        "--cases-out",
+        type=Path,
+        metavar="PATH",
+        help="also write the counterexamples as golden-case sources (stable JSON, sorted by id); "
+        "the committed golden_vectors/proof_counterexamples.json is made with --config all --mutants --expected-ok",
+    )
     parser.add_argument("--timeout", default=60.0, type=float, help="seconds per solver query (default: 60)")
     parser.add_argument("--jobs", default=min(2, os.cpu_count() or 1), type=int,
                         help="parallel processes (default: up to 2)")
@@ -51,6 +62,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     t.add_argument("--fan-out", type=int)
     t.add_argument("--batch", type=int)
     t.add_argument("--classes", type=int)
+    t.add_argument("--conv-patch", type=int, help="kernel area x input channels")
+    t.add_argument("--conv-backward-terms", type=int, help="ceil(kernel / stride)**2 x output channels")
+    t.add_argument("--conv-gradient-terms", type=int, help="batch x output positions")
 
 
 _WIDTH_FIELDS = ("payload_bits", "acc_bits", "window_low", "window_high", "lr_shift", "update_margin",
@@ -84,7 +98,8 @@ def run(args: argparse.Namespace) -> int:
         chosen = T.select(args.theorem)
     except (ConfigError, KeyError) as exc:
         raise UserError(str(exc).strip("'\"")) from None
-    sizes = {k: getattr(args, k) for k in ("fan_in", "fan_out", "batch", "classes") if getattr(args, k) is not None}
+    size_fields = ("fan_in", "fan_out", "batch", "classes", "conv_patch", "conv_backward_terms", "conv_gradient_terms")
+    sizes = {k: getattr(args, k) for k in size_fields if getattr(args, k) is not None}
     if any(v < 1 for v in sizes.values()):
         raise UserError("required sizes must be positive")
     C.set_targets(replace(C.targets(), **sizes))
@@ -101,5 +116,13 @@ def run(args: argparse.Namespace) -> int:
     for r in escaped:
         print(f"\nmutant {r.mutant} was not caught by {r.theorem}: {r.result}", file=sys.stderr)
     paths = RP.write(report, args.out)
+    if args.header_out is not None:
+        args.header_out.parent.mkdir(parents=True, exist_ok=True)
+        args.header_out.write_text(RP.c_header(report))
+        paths.append(args.header_out)
+    if args.cases_out is not None:
+        args.cases_out.parent.mkdir(parents=True, exist_ok=True)
+        args.cases_out.write_text(RP.dumps_counterexample_cases(report), encoding="ascii")
+        paths.append(args.cases_out)
     print("wrote " + ", ".join(str(p) for p in paths))
     return 1 if bad or escaped else 0

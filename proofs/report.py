@@ -100,7 +100,9 @@ def to_markdown(report: Report) -> str:
         "variant has a counterexample (the limit is exact).",
         "",
         f"Required sizes: fan-in {report.targets.fan_in}, fan-out {report.targets.fan_out}, "
-        f"batch {report.targets.batch}, classes {report.targets.classes}.",
+        f"batch {report.targets.batch}, classes {report.targets.classes}; convolution patch "
+        f"{report.targets.conv_patch}, backward sum {report.targets.conv_backward_terms}, gradient sum "
+        f"{report.targets.conv_gradient_terms} (batch x output positions).",
         "",
         "## Summary",
         "",
@@ -214,11 +216,15 @@ def c_header(report: Report) -> str:
     return "\n".join(out)
 
 
+DOT_LIMITS = ("MAX_FAN_IN", "MAX_FAN_OUT", "MAX_BATCH", "MAX_CONV_PATCH", "MAX_CONV_BACKWARD_TERMS",
+              "MAX_CONV_GRADIENT_TERMS")
+
+
 def _consistency_asserts(pre: str, cfg: NumericsConfig, rs: list[TheoremResult]) -> list[str]:
     """Checks the C compiler repeats: each exact limit really is the arithmetic bound."""
     have = {li["macro"] for r in rs for li in r.limits if _limit_status(r) != "not proved"}
     out = []
-    for macro in ("MAX_FAN_IN", "MAX_FAN_OUT", "MAX_BATCH"):
+    for macro in DOT_LIMITS:
         if macro in have:
             out.append(f"TT_PROVED_STATIC_ASSERT({pre}_{macro} * {pre}_QMAX * {pre}_QMAX <= {cfg.acc_max}LL && "
                        f"({pre}_{macro} + 1LL) * {pre}_QMAX * {pre}_QMAX > {cfg.acc_max}LL, "
@@ -237,9 +243,11 @@ def _selected_block(report: Report) -> list[str]:
                    for r in report.results if r.config == name for li in r.limits):
                 out.append(f"#define TT_PROVED_{macro} {pre}_{macro}")
     out.append("#endif")
-    for macro, mine in (("MAX_FAN_IN", "TT_MAX_FAN_IN"), ("MAX_FAN_OUT", "TT_MAX_FAN_OUT"),
-                        ("MAX_BATCH", "TT_MAX_BATCH"), ("MAX_CLASSES", "TT_MAX_CLASSES")):
-        out += [f"#if defined(TT_PROVED_{macro}) && defined({mine})",
+    for macro in (*DOT_LIMITS, "MAX_CLASSES"):
+        mine = f"TT_{macro}"
+        out += [f"#if defined({mine}) && !defined(TT_PROVED_{macro})",
+                f"#error \"{mine} is set but the selected config has no proved {macro}\"",
+                f"#elif defined({mine})",
                 f"TT_PROVED_STATIC_ASSERT({mine} <= TT_PROVED_{macro}, \"{mine} exceeds the proved limit\");",
                 "#endif"]
     out.append("")
@@ -294,6 +302,39 @@ def counterexample_cases(report: Report) -> list[dict[str, Any]]:
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9_.]+", "-", text.lower()).strip("-")
+
+
+CASES_FORMAT = "tintin-proof-counterexamples"
+
+
+def counterexample_cases_doc(report: Report) -> dict[str, Any]:
+    """The counterexample cases as the golden suites' source (golden_vectors/proof_counterexamples.json).
+
+    Deterministic for a given set of counterexamples: cases sorted by id, no times or versions.
+    Each case also names its mutant ("" for none). configs, mutants and targets say what was
+    run, so a check can repeat the run and compare the ids.
+    """
+    mutant_ids = {
+        ".".join(_slug(x) for x in (r.config, r.theorem, "counterexample", r.mutant)): r.mutant for r in report.mutants
+    }
+    cases = [{**c, "mutant": mutant_ids.get(c["id"], "")} for c in counterexample_cases(report)]
+    return {
+        "format": CASES_FORMAT,
+        "format_version": 1,
+        "note": "Counterexamples found by `tintin prove` (report.counterexample_cases): the golden suites "
+        "turn them into cases (golden_vectors/suites/proof_cases.py) without running Z3. Regenerate "
+        "with `tintin prove --config all --mutants --expected-ok --cases-out "
+        "golden_vectors/proof_counterexamples.json`; Z3 may pick other values, the ids stay.",
+        "configs": list(report.configs),
+        "mutants": [r.mutant for r in report.mutants],
+        "targets": asdict(report.targets),
+        "cases": sorted(cases, key=lambda c: c["id"]),
+    }
+
+
+def dumps_counterexample_cases(report: Report) -> str:
+    """counterexample_cases_doc as stable JSON text (sorted keys, 2-space indent, ASCII, final newline)."""
+    return json.dumps(counterexample_cases_doc(report), indent=2, sort_keys=True, ensure_ascii=True) + "\n"
 
 
 def write(report: Report, out_dir: Path) -> list[Path]:

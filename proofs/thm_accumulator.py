@@ -12,6 +12,12 @@ reachable partial sum of K equal products qmax*qmax plus one more overflows (bou
 the counterexample is the all-qmax vector of length K + 1). Forward (fan-in), backward
 error (fan-out) and gradient (batch) are the same sum; each has its own theorem, target
 size and C limit. A theorem FAILS when K is below the size the project needs (configs.Targets).
+
+Convolutions form the same sums with other lengths (reference.limits.conv_lengths): a
+K x K x C patch forward, at most ceil(K / stride)**2 taps x OC output channels per input
+pixel backward, batch x output positions for the gradient. The backward error adds per-tap
+partial sums, but every partial sum is a sum of fewer products, so the bound covers any
+grouping. tests/reference/test_config_widths.py checks the lengths against the reference.
 """
 
 from __future__ import annotations
@@ -23,12 +29,12 @@ import z3
 from tintin.proofs.configs import targets
 from tintin.proofs.theorem import Boundary, Cond, Lemma, Limit, Theorem, Var
 from tintin.proofs.thm_common import LAYERS, abs_le, payload_var
-from tintin.reference.config import NumericsConfig
+from tintin.reference.config import NumericsConfig, max_dot_terms
 
 
 def max_terms(cfg: NumericsConfig) -> int:
-    """K: the largest n with n * qmax**2 <= acc_max."""
-    return cfg.acc_max // (cfg.qmax * cfg.qmax)
+    """K: the largest n with n * qmax**2 <= acc_max (the limit the reference enforces)."""
+    return max_dot_terms(cfg)
 
 
 def mac(o: Any, acc: Any, a: Any, b: Any) -> Any:
@@ -93,7 +99,7 @@ def _theorem(name: str, what: str, macro: str, target_of: Any, guard: str, cover
             f"K = floor(acc_max / qmax**2) is exact: K + 1 equal products (e.g. the all-qmax "
             f"vectors of length K + 1) overflow (boundary). FAILS when K is below the required {what}."
         ),
-        covers=(LAYERS + covers,),
+        covers=(covers,),
         guards=(guard,),
         variables=lambda cfg: _vars(cfg, max_terms(cfg)),
         model=_model,
@@ -113,11 +119,19 @@ def _theorem(name: str, what: str, macro: str, target_of: Any, guard: str, cover
 
 
 FORWARD = _theorem("accumulator.forward", "fan-in", "MAX_FAN_IN", lambda t: t.fan_in, "tt_dense_forward",
-                   "dense_forward")
+                   LAYERS + "dense_forward")
 BACKWARD = _theorem("accumulator.backward_error", "fan-out", "MAX_FAN_OUT", lambda t: t.fan_out,
-                    "tt_dense_backward_error", "dense_backward_error")
+                    "tt_dense_backward_error", LAYERS + "dense_backward_error")
 GRADIENT = _theorem("accumulator.gradient", "batch", "MAX_BATCH", lambda t: t.batch, "tt_dense_gradient",
-                    "dense_gradient")
+                    LAYERS + "dense_gradient")
+CONV = "tintin.reference.conv."
+CONV_FORWARD = _theorem("accumulator.conv_forward", "convolution patch (K*K*C)", "MAX_CONV_PATCH",
+                        lambda t: t.conv_patch, "tt_conv2d_forward", CONV + "conv_forward")
+CONV_BACKWARD = _theorem("accumulator.conv_backward_error", "convolution backward sum (taps*OC)",
+                         "MAX_CONV_BACKWARD_TERMS", lambda t: t.conv_backward_terms, "tt_conv2d_backward_error",
+                         CONV + "conv_backward_error")
+CONV_GRADIENT = _theorem("accumulator.conv_gradient", "convolution gradient sum (batch*positions)",
+                         "MAX_CONV_GRADIENT_TERMS", lambda t: t.conv_gradient_terms, "tt_conv2d_gradient",
+                         CONV + "conv_gradient")
 
-THEOREMS = (FORWARD, BACKWARD, GRADIENT)
-
+THEOREMS = (FORWARD, BACKWARD, GRADIENT, CONV_FORWARD, CONV_BACKWARD, CONV_GRADIENT)

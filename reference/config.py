@@ -7,7 +7,9 @@ presets ship: ``TINTIN`` (the paper's scheme as this project specifies it) and `
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -75,6 +77,10 @@ class NumericsConfig:
 
     def __post_init__(self) -> None:
         _validate(self)
+        if _CHECK_WIDTHS:
+            problems = width_problems(self)
+            if problems:
+                raise ConfigError("; ".join(problems.values()))
 
     # Derived constants -----------------------------------------------------------------
     @property
@@ -139,6 +145,67 @@ def exp2_table(frac_bits: int, table_bits: int) -> tuple[int, ...]:
                 hi = mid - 1
         table.append((lo + 1) >> 1)
     return tuple(table)
+
+
+_CHECK_WIDTHS = True
+
+
+@contextlib.contextmanager
+def unchecked_widths() -> Iterator[None]:
+    """Build configs whose widths let some rule overflow (for the proofs that show where).
+
+    Only the structural checks run inside; ``width_problems`` names what would overflow.
+    Training, golden vectors and the kernels never use such a config.
+    """
+    global _CHECK_WIDTHS
+    saved, _CHECK_WIDTHS = _CHECK_WIDTHS, False
+    try:
+        yield
+    finally:
+        _CHECK_WIDTHS = saved
+
+
+def width_problems(c: NumericsConfig) -> dict[str, str]:
+    """Rules that overflow the accumulator for some in-range input, keyed by theorem group.
+
+    Closed forms of what ``tintin prove`` finds (its fine_step.up, window and softmax
+    theorems fail exactly when these do; tests/proofs checks the two agree). Dot-product
+    lengths are shape limits, not width problems: see ``max_dot_terms``.
+    """
+    out: dict[str, str] = {}
+    up = c.up
+    if c.qmax * up.multiplier > c.acc_max:
+        out["fine_step.up"] = (
+            f"up_terms: an up step multiplies a payload by {up.multiplier}; "
+            f"{c.qmax} * {up.multiplier} overflows a {c.acc_bits}-bit accumulator"
+        )
+    # softmax_exponent: d * log2e_q (|d| <= 2 qmax), up to two up steps, a clamp at -2**20
+    # and a left shift of at most 10 (docs/spec.md 5.2).
+    t = 2 * c.qmax * c.log2e_q
+    first = t * up.multiplier
+    second = ((first + (1 << (up.shift - 1))) >> up.shift) * up.multiplier
+    if c.acc_bits < 31 or max(first, second) > c.acc_max:
+        out["softmax.exponent"] = (
+            f"payload_bits/acc_bits: the softmax exponent (a logit difference up to {2 * c.qmax} times "
+            f"{c.log2e_q}, two up steps, a shift up to 2**30) overflows a {c.acc_bits}-bit accumulator"
+        )
+    # Row sum of two classes and the division's doubled remainder (spec 5.2).
+    if 2 * (1 << c.softmax_table_bits) > 1 << (c.acc_bits - 2):
+        out["softmax.row_sum"] = (
+            f"softmax_table_bits: two classes of 2**{c.softmax_table_bits} overflow the division's "
+            f"doubled remainder in a {c.acc_bits}-bit accumulator"
+        )
+    return out
+
+
+def max_dot_terms(c: NumericsConfig) -> int:
+    """Largest number of payload products one accumulator can sum: floor(acc_max / qmax**2).
+
+    Exact (tintin prove, accumulator.*): that many all-qmax products fit, one more overflows.
+    Bounds a dense fan-in, fan-out and batch, and a convolution's kernel area x channels and
+    batch x output positions.
+    """
+    return c.acc_max // (c.qmax * c.qmax)
 
 
 def _require(ok: bool, field: str, why: str) -> None:

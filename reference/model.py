@@ -16,6 +16,7 @@ from tintin.reference import layers as L
 from tintin.reference import rules as R
 from tintin.reference.config import NumericsConfig
 from tintin.reference.layers import QTensor, RoundingContext
+from tintin.reference.limits import DotLength, check_dot_lengths, dense_lengths
 from tintin.reference.ops import PyOps
 from tintin.reference.rules import Header
 
@@ -44,6 +45,10 @@ class MLP:
     @property
     def n_layers(self) -> int:
         return len(self.sizes) - 1
+
+    def dot_lengths(self, batch: int) -> list[DotLength]:
+        return [d for i, (n_out, n_in) in enumerate(self.weight_shapes())
+                for d in dense_lengths(f"layer {i} Dense", n_in, n_out, batch)]
 
     def weight_shapes(self) -> list[tuple[int, int]]:
         return [(self.sizes[i + 1], self.sizes[i]) for i in range(self.n_layers)]
@@ -116,6 +121,7 @@ def init_state(model: MLP, cfg: NumericsConfig, seed: int) -> TrainState:
 
 def forward(o: Any, model: MLP, cfg: NumericsConfig, params: tuple[QTensor, ...], x: QTensor) -> list[QTensor]:
     """All activations, input first; the last is the output (logits or reconstruction)."""
+    check_dot_lengths([d for d in model.dot_lengths(1) if d.sum == "forward"], cfg)
     acts = [x]
     for i, w in enumerate(params):
         acts.append(L.dense_forward(o, acts[-1], w, relu=i < model.n_layers - 1, cfg=cfg))
@@ -133,6 +139,7 @@ def train_step(
     o: Any, model: MLP, cfg: NumericsConfig, state: TrainState, batch: Batch
 ) -> tuple[TrainState, dict[str, V]]:
     """One step: forward, output error, then per layer (last first) gradient, error, update."""
+    check_dot_lengths(model.dot_lengths(batch.x.q.shape[0]), cfg)
     acts = forward(o, model, cfg, state.params, batch.x)
     e = output_error(o, model, cfg, acts[-1], batch)
     metrics = {"error_abs_sum": o.sum_all(R.abs_(o, o.widen(e.q)))}

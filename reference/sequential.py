@@ -18,6 +18,7 @@ from tintin.reference import layers as L
 from tintin.reference import rules as R
 from tintin.reference.config import NumericsConfig
 from tintin.reference.layers import QTensor, RoundingContext
+from tintin.reference.limits import DotLength, check_dot_lengths, conv_lengths, dense_lengths
 from tintin.reference.model import Batch, ShapeError, TrainState, init_bound
 from tintin.reference.ops import PyOps
 from tintin.reference.rules import Header
@@ -117,6 +118,18 @@ class Sequential:
         except C.GeometryError as exc:
             raise ShapeError(str(exc)) from None
 
+    def dot_lengths(self, batch: int) -> list[DotLength]:
+        out: list[DotLength] = []
+        for i, p in enumerate(self.plan(batch)):
+            label = f"layer {i} {type(p.layer).__name__}"
+            if isinstance(p.layer, Dense):
+                out += dense_lengths(label, p.in_shape[0], p.layer.out, batch)
+            elif isinstance(p.layer, Conv2D):
+                g = self.geometry(p.layer, p.in_shape, batch)
+                out += conv_lengths(label, g.kernel, g.stride, g.channels, g.out_channels, batch,
+                                    g.out_height * g.out_width)
+        return out
+
     def weight_shapes(self) -> list[tuple[int, ...]]:
         return [p.weight_shape for p in self.plan() if p.weight_shape is not None]
 
@@ -188,6 +201,7 @@ def _layer_forward(o: Any, plan: Plan, x: QTensor, w: QTensor | None, batch: int
 
 def forward(o: Any, model: Sequential, cfg: NumericsConfig, params: tuple[QTensor, ...], x: QTensor) -> list[QTensor]:
     batch = x.q.shape[0]
+    check_dot_lengths([d for d in model.dot_lengths(batch) if d.sum == "forward"], cfg)
     acts = [x]
     for plan in model.plan(batch):
         w = params[plan.param] if plan.param is not None else None
@@ -199,6 +213,7 @@ def train_step(
     o: Any, model: Sequential, cfg: NumericsConfig, state: TrainState, batch: Batch
 ) -> tuple[TrainState, dict[str, V]]:
     b = batch.x.q.shape[0]
+    check_dot_lengths(model.dot_lengths(b), cfg)
     plans = model.plan(b)
     acts = forward(o, model, cfg, state.params, batch.x)
     out = acts[-1]

@@ -51,9 +51,12 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "_module", None):
         parser.print_help()
         return 2
+    from tintin.reference.config import ConfigError
+    from tintin.reference.limits import DotLengthError
+
     try:
         return int(importlib.import_module(args._module).run(args) or 0)
-    except UserError as exc:
+    except (UserError, ConfigError, DotLengthError) as exc:  # bad parameters: a message, not a traceback
         print(f"tintin {args.command}: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -38,7 +38,8 @@ from tintin.reference.rules import Header
 TIMEOUT = 120.0  # seconds per solver query; typical queries take well under a second
 CONFIG_NAMES = list(CONFIGS)
 PAIRS = [(th.name, c) for c in CONFIG_NAMES for th in T.THEOREMS]
-ACCUMULATORS = ("accumulator.forward", "accumulator.backward_error", "accumulator.gradient")
+ACCUMULATORS = ("accumulator.forward", "accumulator.backward_error", "accumulator.gradient",
+                "accumulator.conv_forward", "accumulator.conv_backward_error", "accumulator.conv_gradient")
 
 
 @cache
@@ -387,3 +388,44 @@ def test_c_header_compiles_and_rejects_an_unproved_fan_in(tmp_path: Path) -> Non
     for std in ("c99", "c11"):
         assert compile_with("#define TT_PROVED_CONFIG_TINTIN\n#define TT_MAX_FAN_IN 784\n", std) == 0
         assert compile_with("#define TT_PROVED_CONFIG_INT8_ACC16\n#define TT_MAX_FAN_IN 784\n", std) != 0
+
+
+# -- the config's closed-form width checks agree with the proofs -------------------------------
+
+# Which theorems each closed-form width problem (reference.config.width_problems) stands for.
+_WIDTH_PROBLEM_THEOREMS = {
+    "fine_step.up": {"fine_step.up", "window", "window.header"},
+    "softmax.exponent": {"softmax.exponent"},
+    "softmax.row_sum": {"softmax.row_sum", "softmax.division"},
+}
+
+
+@pytest.mark.parametrize("config", CONFIG_NAMES)
+def test_width_checks_refuse_exactly_what_the_proofs_refute(config: str) -> None:
+    from tintin.reference.config import width_problems
+
+    refuted = {t for t in EXPECTED_FAILURES[config] if not t.startswith("accumulator.")}
+    flagged = width_problems(CONFIGS[config])
+    assert set().union(*(_WIDTH_PROBLEM_THEOREMS[k] for k in flagged)) == refuted
+    for theorem in refuted:  # and the expectation is the proof's real outcome
+        assert result(theorem, config).result == FAILED
+
+
+def test_lenet5_batch_256_on_mnist_fails_the_conv_gradient_limit(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """conv1 of LeNet-5 on 28x28 at batch 256 sums 256 * 784 = 200,704 products: refuted."""
+    from tintin.cli import main
+
+    code = main(["prove", "--theorem", "accumulator.conv_gradient", "--conv-gradient-terms", str(256 * 784),
+                 "--out", str(tmp_path), "--jobs", "1"])
+    assert code == 1 and "200704" in capsys.readouterr().err
+    assert main(["prove", "--theorem", "accumulator.conv_gradient", "--conv-gradient-terms", str(169 * 784),
+                 "--out", str(tmp_path), "--jobs", "1"]) == 0
+
+
+def test_the_kernels_header_is_the_proved_one() -> None:
+    """c_kernels/include/tt_proved_limits.h (which the kernel build static-asserts against)
+    is exactly what the proofs give today for every shipped width config."""
+    committed = Path(__file__).resolve().parents[2] / "c_kernels" / "include" / "tt_proved_limits.h"
+    fresh = c_header(_report([(t, c) for c in CONFIG_NAMES for t in T.names()]))
+    assert committed.read_text() == fresh, (
+        "regenerate it: tintin prove --config all --expected-ok --header-out c_kernels/include/tt_proved_limits.h")
