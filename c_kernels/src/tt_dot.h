@@ -1,15 +1,20 @@
 /*
  * Internal: the int8 x int8 -> int32 multiply-accumulate blocks of the forward kernels.
  *
- * The portable path is plain C. On cores with the DSP extension (Cortex-M4, M7, M33, M55;
- * gcc defines __ARM_FEATURE_DSP) the block uses dual 16-bit MACs (SMLAD) on bytes unpacked
- * with SXTB16; define TT_NO_DSP to force the portable path. Integer sums are exact, so both
- * paths give identical results whatever the order (no overflow: see the fan-in proofs).
+ * The portable path is plain C (2x2 blocks, tt_dot_2x2). On cores with the DSP extension
+ * (Cortex-M4, M7, M33, M55; gcc defines __ARM_FEATURE_DSP) pairs of input rows are first
+ * sign-extended into 16-bit lanes in a stack buffer (tt_pack2), then every pair of outputs is
+ * a 2x2 block of dual 16-bit MACs (SMLAD) that unpacks only the weights (SXTB16) and keeps the
+ * block in registers (tt_dot2_packed, its loop in assembly); define TT_NO_DSP to force the
+ * portable path. Integer sums are exact, so both paths give identical results whatever the
+ * order (no overflow: see the fan-in proofs).
  */
 #ifndef TT_DOT_H
 #define TT_DOT_H
 
 #include <stdint.h>
+
+#include "tt_rules.h"
 
 #if defined(__ARM_FEATURE_DSP) && !defined(TT_NO_DSP)
 #include <arm_acle.h>
@@ -36,9 +41,179 @@ static inline int16x2_t tt_odd16(uint32_t v)
 #define TT_USE_DSP 0
 #endif
 
-/* s[r][c] = dot(x_r, w_c) over n for two rows of x and two rows of w (a 2x2 block).
- * Not inlined: its own register allocation keeps the four sums and the unpacked x lanes in
- * registers; each unpacked weight pair is used at once for both rows. */
+#if TT_USE_DSP
+/* Input pairs pre-extended to 16-bit lanes, for all outputs at once. A chunk of up to
+ * TT_PACK_K inputs of two rows x0, x1 is stored as groups of four words per four inputs k..k+3:
+ *   (x0[k], x0[k+2]), (x0[k+1], x0[k+3]), (x1[k], x1[k+2]), (x1[k+1], x1[k+3])
+ * (low lane first: the lane order of SXTB16 and SXTB16 ROR #8 on a weight word), so the MAC
+ * loop unpacks only the weights. A last group of 1 to 3 inputs has zero lanes after them.
+ * The buffer is 2 * TT_PACK_K 16-bit lanes (1 KB) on the stack of tt_dense_forward. */
+#ifndef TT_PACK_K
+#define TT_PACK_K 256u /* a multiple of 4; -DTT_PACK_K=128 halves the buffer (more chunks above 128 inputs) */
+#endif
+typedef char tt_assert_pack_k[(TT_PACK_K % 4u == 0u && TT_PACK_K >= 4u) ? 1 : -1];
+
+/* The first t (1 to 3) bytes of p in the low bytes of a word, the others 0. */
+static inline uint32_t tt_load_tail(const int8_t *p, uint32_t t)
+{
+    uint32_t v = (uint8_t)p[0];
+    if (t > 1u) v |= (uint32_t)(uint8_t)p[1] << 8;
+    if (t > 2u) v |= (uint32_t)(uint8_t)p[2] << 16;
+    return v;
+}
+
+/* Pack n (1..TT_PACK_K) inputs of rows x0 and x1 into buf (ceil(n / 4) groups). */
+static void tt_pack2(const int8_t *x0, const int8_t *x1, uint32_t n, uint32_t *buf)
+{
+    const int8_t *stop = x0 + (n & ~3u);
+    uint32_t t = n & 3u, a, b;
+    while (x0 != stop) {
+        a = tt_load4(x0), b = tt_load4(x1);
+        x0 += 4;
+        x1 += 4;
+        buf[0] = (uint32_t)tt_even16(a);
+        buf[1] = (uint32_t)tt_odd16(a);
+        buf[2] = (uint32_t)tt_even16(b);
+        buf[3] = (uint32_t)tt_odd16(b);
+        buf += 4;
+    }
+    if (t != 0u) {
+        a = tt_load_tail(x0, t), b = tt_load_tail(x1, t);
+        buf[0] = (uint32_t)tt_even16(a);
+        buf[1] = (uint32_t)tt_odd16(a);
+        buf[2] = (uint32_t)tt_even16(b);
+        buf[3] = (uint32_t)tt_odd16(b);
+    }
+}
+
+/* One chunk of a packed pair against every pair of outputs (2x2 blocks). */
+typedef struct {
+    const uint32_t *xb; /* the packed chunk (tt_pack2) */
+    uint32_t groups;    /* whole groups of four inputs in the chunk */
+    uint32_t tail;      /* inputs after them, 0..3 (one more, zero-padded group in xb) */
+    uint32_t n_in;      /* weight row stride */
+    uint32_t pairs;     /* output pairs */
+    int32_t first;      /* the chunk starts at input 0: sums start at 0, else at y0/y1 */
+    int32_t last;       /* the chunk ends at input n_in: ReLU (if relu) and the running max */
+    int32_t relu;
+    int32_t max_abs;    /* running max |sum| of finished sums (updated when last) */
+} tt_pack_job_t;
+
+/* One group of four inputs of the 2x2 block: x lanes by one LDM into r8-r11 (their order in
+ * the group), each weight word loaded with post-increment and unpacked once for both rows. */
+#define TT_MAC_GROUP                                    \
+    "ldmia %[xp]!, {r8, r9, r10, r11}\n\t"              \
+    "ldr %[wv], [%[w0]], #4\n\t"                        \
+    "sxtb16 %[t], %[wv]\n\t"                            \
+    "smlad %[a00], r8, %[t], %[a00]\n\t"                \
+    "smlad %[a10], r10, %[t], %[a10]\n\t"               \
+    "sxtb16 %[wv], %[wv], ror #8\n\t"                   \
+    "smlad %[a00], r9, %[wv], %[a00]\n\t"               \
+    "smlad %[a10], r11, %[wv], %[a10]\n\t"              \
+    "ldr %[wv], [%[w1]], #4\n\t"                        \
+    "sxtb16 %[t], %[wv]\n\t"                            \
+    "smlad %[a01], r8, %[t], %[a01]\n\t"                \
+    "smlad %[a11], r10, %[t], %[a11]\n\t"               \
+    "sxtb16 %[wv], %[wv], ror #8\n\t"                   \
+    "smlad %[a01], r9, %[wv], %[a01]\n\t"               \
+    "smlad %[a11], r11, %[wv], %[a11]\n\t"
+#define TT_MAC_OPERANDS                                                                                  \
+    [a00] "+r"(a00), [a01] "+r"(a01), [a10] "+r"(a10), [a11] "+r"(a11), [xp] "+r"(xp), [w0] "+r"(w0), \
+        [w1] "+r"(w1), [wv] "=&r"(wv), [t] "=&r"(t)
+
+/* a_rc += dot over the whole groups from xp to xend (x lanes) and w0, w1 (weights); advances
+ * xp, w0 and w1. Two groups per iteration (32 instructions for 32 MACs); an odd count enters
+ * at the second copy (bit 4 of the byte length), none skips. */
+#define TT_MAC_GROUPS(xend)                                                                                  \
+    __asm__("cmp %[xp], %[end]\n\t"                                                                          \
+            "beq 3f\n\t"                                                                                     \
+            "sub %[t], %[end], %[xp]\n\t"                                                                    \
+            "tst %[t], #16\n\t"                                                                              \
+            "bne 2f\n"                                                                                       \
+            "1:\n\t" TT_MAC_GROUP "2:\n\t" TT_MAC_GROUP                                                      \
+            "cmp %[xp], %[end]\n\t"                                                                          \
+            "bne 1b\n"                                                                                       \
+            "3:\n\t"                                                                                         \
+            : TT_MAC_OPERANDS                                                                                \
+            : [end] "r"(xend)                                                                                \
+            : "r8", "r9", "r10", "r11", "memory", "cc")
+
+/* The body of tt_dot2_packed; first, last, relu and has_tail are constants where it is used
+ * for the common case (one chunk of whole groups), so their tests vanish from the block loop. */
+static inline __attribute__((always_inline)) int32_t tt_dot2_body(const tt_pack_job_t *j, const int8_t *w, int32_t *y0,
+                                                                  int32_t *y1, int32_t m, const int32_t first,
+                                                                  const int32_t last, const int32_t relu,
+                                                                  const int32_t has_tail)
+{
+    const uint32_t *const xb = j->xb, *const xend = xb + 4u * j->groups;
+    const uint32_t n_in = j->n_in, tail = j->tail;
+    uint32_t p;
+    for (p = j->pairs; p != 0u; p--) {
+        const uint32_t *xp = xb;
+        const int8_t *w0 = w, *w1 = w + n_in;
+        int32_t a00 = 0, a01 = 0, a10 = 0, a11 = 0;
+        uint32_t wv, t;
+        if (!first) a00 = y0[0], a01 = y0[1], a10 = y1[0], a11 = y1[1];
+        TT_MAC_GROUPS(xend);
+        if (has_tail && tail != 0u) {
+            const int16x2_t x0e = (int16x2_t)xp[0], x0o = (int16x2_t)xp[1], x1e = (int16x2_t)xp[2],
+                            x1o = (int16x2_t)xp[3];
+            int16x2_t u;
+            wv = tt_load_tail(w0, tail);
+            u = tt_even16(wv);
+            a00 = __smlad(x0e, u, a00);
+            a10 = __smlad(x1e, u, a10);
+            u = tt_odd16(wv);
+            a00 = __smlad(x0o, u, a00);
+            a10 = __smlad(x1o, u, a10);
+            wv = tt_load_tail(w1, tail);
+            u = tt_even16(wv);
+            a01 = __smlad(x0e, u, a01);
+            a11 = __smlad(x1e, u, a11);
+            u = tt_odd16(wv);
+            a01 = __smlad(x0o, u, a01);
+            a11 = __smlad(x1o, u, a11);
+        }
+        if (last) {
+            if (relu) {
+                a00 = tt_max(a00, 0), a01 = tt_max(a01, 0), a10 = tt_max(a10, 0), a11 = tt_max(a11, 0);
+                m = tt_max(m, tt_max(tt_max(a00, a01), tt_max(a10, a11)));
+            } else {
+                m = tt_max(m, tt_max(tt_max(tt_abs(a00), tt_abs(a01)), tt_max(tt_abs(a10), tt_abs(a11))));
+            }
+        }
+        y0[0] = a00, y0[1] = a01, y1[0] = a10, y1[1] = a11;
+        y0 += 2;
+        y1 += 2;
+        w += 2u * n_in;
+    }
+    return m;
+}
+
+/* y_r[o] (+)= dot(chunk of x_r, chunk of w_o) for r = 0, 1 and o < 2 * pairs; w points to the
+ * chunk's first input in weight row 0. Not inlined: its own register allocation keeps the four
+ * sums, the four input lanes of a group and the three pointers in registers. The MAC loop is
+ * in assembly: gcc's schedule of the same intrinsics spilled the loop end and split the LDM
+ * (measured: 20 instructions per group against 16). */
+#if defined(__GNUC__) && !defined(__clang__)
+__attribute__((noinline, optimize("O2")))
+#endif
+static void tt_dot2_packed(tt_pack_job_t *j, const int8_t *w, int32_t *y0, int32_t *y1)
+{
+    int32_t m = j->max_abs;
+    if (j->first && j->last && j->tail == 0u) {
+        if (j->relu) m = tt_dot2_body(j, w, y0, y1, m, 1, 1, 1, 0);
+        else m = tt_dot2_body(j, w, y0, y1, m, 1, 1, 0, 0);
+    } else {
+        m = tt_dot2_body(j, w, y0, y1, m, j->first, j->last, j->relu, 1);
+    }
+    j->max_abs = m;
+}
+#endif
+
+#if !TT_USE_DSP
+/* s[r][c] = dot(x_r, w_c) over n for two rows of x and two rows of w (a 2x2 block), portable.
+ * Not inlined: its own register allocation keeps the four sums in registers. */
 #if defined(__GNUC__) && !defined(__clang__)
 __attribute__((noinline, optimize("O2"))) /* -Os alone spills the loop's pointers */
 #endif
@@ -46,37 +221,8 @@ static void tt_dot_2x2(const int8_t *x0, const int8_t *x1, const int8_t *w0, con
                        int32_t s[2][2])
 {
     int32_t a00 = 0, a01 = 0, a10 = 0, a11 = 0;
-    uint32_t i = 0;
-#if TT_USE_DSP
-    const int8_t *stop = x0 + (n & ~3u);
-    uint32_t xa, xb, wv;
-    int16x2_t x0e, x0o, x1e, x1o, t;
-    /* four bytes per iteration: unrolling further makes gcc spill the pointers (measured) */
-    while (x0 != stop) {
-        xa = tt_load4(x0), xb = tt_load4(x1);
-        x0e = tt_even16(xa), x0o = tt_odd16(xa), x1e = tt_even16(xb), x1o = tt_odd16(xb);
-        x0 += 4;
-        x1 += 4;
-        wv = tt_load4(w0);
-        w0 += 4;
-        t = tt_even16(wv);
-        a00 = __smlad(x0e, t, a00);
-        a10 = __smlad(x1e, t, a10);
-        t = tt_odd16(wv);
-        a00 = __smlad(x0o, t, a00);
-        a10 = __smlad(x1o, t, a10);
-        wv = tt_load4(w1);
-        w1 += 4;
-        t = tt_even16(wv);
-        a01 = __smlad(x0e, t, a01);
-        a11 = __smlad(x1e, t, a11);
-        t = tt_odd16(wv);
-        a01 = __smlad(x0o, t, a01);
-        a11 = __smlad(x1o, t, a11);
-    }
-    n &= 3u;
-#endif
-    for (; i < n; i++) {
+    uint32_t i;
+    for (i = 0; i < n; i++) {
         a00 += (int32_t)x0[i] * w0[i];
         a01 += (int32_t)x0[i] * w1[i];
         a10 += (int32_t)x1[i] * w0[i];
@@ -87,6 +233,7 @@ static void tt_dot_2x2(const int8_t *x0, const int8_t *x1, const int8_t *w0, con
     s[1][0] = a10;
     s[1][1] = a11;
 }
+#endif
 
 /* dot(x, w) over n. */
 static inline int32_t tt_dot(const int8_t *x, const int8_t *w, uint32_t n)

@@ -261,6 +261,50 @@ static inline int tt_dims_ok(uint32_t a, uint32_t b)
 }
 
 /* 1 when no payload is below -qmax (for int8: no byte is -128, the one value never produced). */
+#if defined(__ARM_FEATURE_DSP) && !defined(TT_NO_DSP) && defined(__GNUC__)
+#include <arm_acle.h>
+
+typedef uint32_t tt_word_alias_t __attribute__((may_alias));
+
+/* Bytewise signed minimum: SSUB8 sets the GE flag of each byte lane where v >= m, SEL keeps m there. */
+static inline uint32_t tt_min8(uint32_t m, uint32_t v)
+{
+    (void)__ssub8((int8x4_t)v, (int8x4_t)m);
+    return __sel(m, v);
+}
+
+/* DSP cores: the running bytewise minimum of the aligned words (two instructions a word) is -128
+ * in some lane exactly when some byte is -128; bytes before the first aligned word and after
+ * the last are compared one by one. */
+static inline int tt_payload_ok(const tt_config_t *cfg, const int8_t *q, uint32_t n)
+{
+    uint32_t i = 0;
+    if (cfg->qmax == 127) {
+        const tt_word_alias_t *p, *stop;
+        uint32_t m = 0;
+        for (; n > 0u && ((uintptr_t)q & 3u) != 0u; q++, n--) {
+            if (*q == -128) return 0;
+        }
+        p = (const tt_word_alias_t *)(const void *)q;
+        stop = p + (n >> 4) * 4u;
+        while (p != stop) {
+            uint32_t a = p[0], b = p[1], c = p[2], d = p[3];
+            p += 4;
+            m = tt_min8(tt_min8(m, a), b);
+            m = tt_min8(tt_min8(m, c), d);
+        }
+        for (stop = p + ((n >> 2) & 3u); p != stop; p++) m = tt_min8(m, *p);
+        m ^= 0x80808080u; /* a lane of m was -128 iff it is now zero */
+        if (((m - 0x01010101u) & ~m & 0x80808080u) != 0u) return 0;
+        q = (const int8_t *)(const void *)p;
+        n &= 3u;
+    }
+    for (; i < n; i++) {
+        if (q[i] < -cfg->qmax) return 0;
+    }
+    return 1;
+}
+#else
 static inline int tt_payload_ok(const tt_config_t *cfg, const int8_t *q, uint32_t n)
 {
     uint32_t i = 0;
@@ -281,10 +325,14 @@ static inline int tt_payload_ok(const tt_config_t *cfg, const int8_t *q, uint32_
     }
     return 1;
 }
+#endif
 
 tt_status_t tt_check_config(const tt_config_t *cfg);
 tt_status_t tt_acc_output(const tt_config_t *cfg, const int32_t *acc, uint32_t n, int32_t max_abs, tt_hdr32_t h,
                           int8_t *y, tt_header_t *h_y);
+/* The same; nonneg != 0 promises every acc[i] >= 0 (after a ReLU), which skips the sign steps. */
+tt_status_t tt_acc_output_ex(const tt_config_t *cfg, const int32_t *acc, uint32_t n, int32_t max_abs, int32_t nonneg,
+                             tt_hdr32_t h, int8_t *y, tt_header_t *h_y);
 tt_status_t tt_requant_output(const tt_config_t *cfg, const int32_t *acc, uint32_t n, tt_hdr32_t h, int8_t *q,
                               tt_header_t *h_q);
 tt_status_t tt_conv_check(const tt_conv_geometry_t *g, uint32_t *out_h, uint32_t *out_w);
