@@ -7,6 +7,7 @@ static const tt_case_t *tt_conf_case;
 static const char *tt_conf_suite;
 static int tt_conf_failed;
 static uint32_t tt_conf_checked;
+static int tt_conf_status_seen; /* tt_conf_status ran for the current case */
 
 /* The arena: int32 words, so every block handed out is 4-byte aligned. */
 static int32_t tt_conf_arena[(TT_CONF_ARENA_BYTES + 3u) / 4u];
@@ -19,6 +20,7 @@ void tt_conf_begin(const tt_case_t *c, const char *suite)
     tt_conf_suite = suite;
     tt_conf_failed = 0;
     tt_conf_checked = 0;
+    tt_conf_status_seen = 0;
     tt_conf_used = 0;
 }
 
@@ -62,16 +64,51 @@ int tt_conf_require(int cond, const char *why, const char *name)
     return cond ? 1 : tt_conf_fail(why, name);
 }
 
-int tt_conf_end(void)
+/* An output the runner does not know is an output nobody checked. */
+static void tt_conf_require_all_checked(uint32_t checked)
 {
-    if (!tt_conf_failed && tt_conf_case != NULL && tt_conf_checked != tt_conf_case->n_outputs) {
-        /* An output the runner does not know is an output nobody checked. */
+    if (!tt_conf_failed && tt_conf_case != NULL && checked != tt_conf_case->n_outputs) {
         tt_conf_line_start("ERROR");
         tt_write(" reason=the case has ");
         tt_write_u32(tt_conf_case->n_outputs);
         tt_write(" outputs but the runner compared ");
-        tt_write_u32(tt_conf_checked);
+        tt_write_u32(checked);
         tt_write("\n");
+        tt_conf_failed = 1;
+    }
+}
+
+/* The status the case expects from its kernel: TT_OK, or a rejection case's param/expect_status.
+ * Returns 0 (after an ERROR line) when the param is malformed. */
+static int tt_conf_expected_status(int32_t *want)
+{
+    const tt_tensor_t *t;
+    const char *why = NULL;
+    *want = (int32_t)TT_OK;
+    if (tt_conf_case == NULL) {
+        return 1;
+    }
+    t = tt_find(tt_conf_case->inputs, tt_conf_case->n_inputs, "param/expect_status");
+    if (t == NULL) {
+        return 1;
+    }
+    if (!tt_tensor_valid(t, &why) || t->dtype != TT_I32 || t->ndim != 0u) {
+        return tt_conf_fail(why != NULL ? why : "expect_status must be a 0-d int32 param", "param/expect_status");
+    }
+    *want = ((const int32_t *)t->data)[0];
+    return 1;
+}
+
+int tt_conf_end(void)
+{
+    int32_t want;
+    tt_conf_require_all_checked(tt_conf_checked);
+    if (!tt_conf_failed && !tt_conf_status_seen && tt_conf_expected_status(&want) && want != (int32_t)TT_OK) {
+        /* A rejection case passes only by the kernel returning its status. */
+        tt_conf_line_start("ERROR");
+        tt_write(" reason=the case expects status ");
+        tt_write(tt_conf_status_name((tt_status_t)want));
+        tt_write(" but the runner checked no kernel status\n");
         tt_conf_failed = 1;
     }
     if (tt_conf_used > tt_conf_peak) {
@@ -198,6 +235,33 @@ uint32_t tt_conf_arena_peak(void)
     return tt_conf_peak;
 }
 
+tt_conf_mark_t tt_conf_mark(void)
+{
+    tt_conf_mark_t m;
+    m.used = tt_conf_used;
+    m.checked = tt_conf_checked;
+    return m;
+}
+
+int tt_conf_rerun(tt_conf_mark_t mark)
+{
+    tt_conf_require_all_checked(tt_conf_checked - mark.checked);
+    tt_conf_used = mark.used;
+    tt_conf_checked = mark.checked;
+    return !tt_conf_failed;
+}
+
+tt_grad_mode_t tt_conf_grad_mode(uint32_t i)
+{
+    if (i == 0u) return TT_GRAD_DEFAULT;
+    return TT_GRAD_DEFAULT == TT_GRAD_STORED ? TT_GRAD_RECOMPUTE : TT_GRAD_STORED;
+}
+
+const char *tt_conf_grad_mode_name(tt_grad_mode_t mode)
+{
+    return mode == TT_GRAD_STORED ? "in gradient mode TT_GRAD_STORED" : "in gradient mode TT_GRAD_RECOMPUTE";
+}
+
 int8_t *tt_conf_copy_i8(const tt_tensor_t *t)
 {
     int8_t *out;
@@ -260,15 +324,22 @@ const char *tt_conf_status_name(tt_status_t st)
 
 int tt_conf_status(tt_status_t st, const char *kernel)
 {
-    if (st == TT_OK) {
-        return 1;
+    int32_t want;
+    if (!tt_conf_expected_status(&want)) {
+        return 0;
+    }
+    tt_conf_status_seen = 1;
+    if ((int32_t)st == want) {
+        return want == (int32_t)TT_OK; /* a rejection case got its status: nothing to compare */
     }
     tt_conf_line_start("STATUS");
     tt_write(" kernel=");
     tt_write(kernel);
     tt_write(" status=");
     tt_write(tt_conf_status_name(st));
-    tt_write(" expected=TT_OK\n");
+    tt_write(" expected=");
+    tt_write(tt_conf_status_name((tt_status_t)want));
+    tt_write("\n");
     tt_conf_failed = 1;
     return 0;
 }
@@ -313,6 +384,87 @@ int tt_conf_check_header(const char *name, tt_header_t h)
     v[1] = h.u;
     v[2] = h.d;
     return tt_conf_check(name, TT_I8, v, 3u);
+}
+
+/* ---- the fused gradient-update kernels ---- */
+
+/* Weights in [-127, 127] from a fixed linear congruential sequence (no division on any core). */
+static void tt_conf_fill_weights(int8_t *w, uint32_t n, uint32_t seed)
+{
+    uint32_t i, v = seed;
+    for (i = 0; i < n; ++i) {
+        int32_t q;
+        v = v * 1664525u + 1013904223u;
+        q = (int32_t)(v >> 24) - 128;
+        w[i] = (int8_t)(q < -127 ? -127 : q);
+    }
+}
+
+static int tt_conf_same_header(tt_header_t a, tt_header_t b)
+{
+    return a.s == b.s && a.u == b.u && a.d == b.d;
+}
+
+void tt_conf_check_fused_update(const int32_t *g, tt_header_t h_g, uint32_t rows, uint32_t len, tt_conf_fused_fn fn,
+                                const void *ctx, const char *kernel)
+{
+    static const char *const presets[2] = {"tintin", "niti"};
+    const tt_header_t h_start = {-7, 0, 1};
+    uint32_t n = rows * len, words[4], p, k, i, used = tt_conf_used;
+    int32_t *g_copy, *scratch;
+    int8_t *w_ref, *w;
+    if (tt_conf_failed) {
+        return;
+    }
+    words[0] = len;
+    words[1] = 2u * len + 1u;
+    words[2] = n - 1u;
+    words[3] = n;
+    g_copy = (int32_t *)tt_conf_alloc(n, 4u, "fused check: gradient");
+    scratch = (int32_t *)tt_conf_alloc(n, 4u, "fused check: scratch");
+    w_ref = (int8_t *)tt_conf_alloc(n, 1u, "fused check: weights");
+    w = (int8_t *)tt_conf_alloc(n, 1u, "fused check: weights");
+    if (w == NULL) {
+        return;
+    }
+    for (p = 0; p < 2u; ++p) {
+        const tt_config_t *cfg = tt_preset(presets[p]);
+        for (k = 0; k < 4u; ++k) {
+            tt_header_t h_ref = h_start, h_w = h_start;
+            tt_status_t st_ref, st;
+            if (words[k] < len || words[k] > n) {
+                continue;
+            }
+            for (i = 0; i < n; ++i) {
+                g_copy[i] = g[i];
+            }
+            tt_conf_fill_weights(w_ref, n, 7u + p);
+            tt_conf_fill_weights(w, n, 7u + p);
+            st_ref = tt_update_dense(cfg, w_ref, &h_ref, g_copy, h_g, n, 5, 3, 1);
+            st = fn(ctx, cfg, w, &h_w, scratch, words[k]);
+            for (i = 0; i < n && w[i] == w_ref[i]; ++i) {
+            }
+            if (st != st_ref || i < n || !tt_conf_same_header(h_w, h_ref)) {
+                tt_conf_line_start("ERROR");
+                tt_write(" reason=");
+                tt_write(kernel);
+                tt_write(" differs from the gradient then tt_update_dense (preset ");
+                tt_write(presets[p]);
+                tt_write(", scratch_words=");
+                tt_write_u32(words[k]);
+                tt_write(", status ");
+                tt_write(tt_conf_status_name(st));
+                tt_write(" vs ");
+                tt_write(tt_conf_status_name(st_ref));
+                tt_write(", first differing weight ");
+                tt_write_u32(i);
+                tt_write(")\n");
+                tt_conf_failed = 1;
+                return;
+            }
+        }
+    }
+    tt_conf_used = used; /* the check's buffers go back to the arena */
 }
 
 /* ---- composed names ---- */

@@ -16,8 +16,12 @@
  * the case passed: no failure and every expected output compared exactly once.
  *
  * Lines added to those of tt_harness.h:
- *   STATUS suite=<s> case=<c> kernel=<fn> status=<TT_ERR_...> expected=TT_OK
+ *   STATUS suite=<s> case=<c> kernel=<fn> status=<TT_...> expected=<TT_...>
  *   BUFFER peak_bytes=<n> limit_bytes=<n>
+ *
+ * A rejection case (golden format: param expect_status, no outputs) holds inputs outside the
+ * kernel's domain; it passes only when the kernel returns exactly the status of its emitted
+ * input "param/expect_status" (tt_conf_status; expected= names it otherwise).
  */
 #ifndef TT_CONF_H
 #define TT_CONF_H
@@ -80,8 +84,33 @@ uint32_t *tt_conf_copy_u32(const tt_tensor_t *t);
 /* Largest arena use of any case so far, in bytes. */
 uint32_t tt_conf_arena_peak(void);
 
+/* ---- a case run more than once (e.g. once per gradient mode of a training step) ---- */
+typedef struct {
+    uint32_t used;    /* arena bytes in use */
+    uint32_t checked; /* outputs compared */
+} tt_conf_mark_t;
+
+/* Where the current case stands now. */
+tt_conf_mark_t tt_conf_mark(void);
+/* Ends one run of the case: fails it (as tt_conf_end would) unless every expected output was
+ * compared since mark; then gives back the arena and the comparison count to mark, so the next
+ * run starts where this one did. Returns 1 if the case has not failed. */
+int tt_conf_rerun(tt_conf_mark_t mark);
+
+/* The training-step runners run every case once per gradient mode (tt_grad_mode_t), each from the
+ * case's initial state, and every run must match the goldens: mode 0 is TT_GRAD_DEFAULT (through
+ * the default entry points), mode 1 the other one (through the _mode entry points). */
+#define TT_CONF_GRAD_MODES 2u
+tt_grad_mode_t tt_conf_grad_mode(uint32_t i);
+/* "in gradient mode TT_GRAD_...", for the line that names the mode of a failure. */
+const char *tt_conf_grad_mode_name(tt_grad_mode_t mode);
+
 /* ---- kernels and outputs ---- */
-/* 1 if st is TT_OK; otherwise a STATUS line naming the kernel and the status, 0. */
+/* The status check of the kernel under test. For an ordinary case: 1 if st is TT_OK, otherwise a
+ * STATUS line naming the kernel, the status and expected=TT_OK, and 0. For a rejection case
+ * (param/expect_status): 0 either way (there are no outputs to compare); the case fails, with a
+ * STATUS line naming the expected status, unless st is exactly that status. tt_conf_end fails a
+ * rejection case whose runner never called this. */
 int tt_conf_status(tt_status_t st, const char *kernel);
 const char *tt_conf_status_name(tt_status_t st);
 /* 1 if the case expects an output called name. */
@@ -91,6 +120,17 @@ int tt_conf_has_output(const char *name);
 int tt_conf_check(const char *name, tt_dtype_t dtype, const void *actual, uint32_t count);
 /* Same for a header, stored as int8[3]. */
 int tt_conf_check_header(const char *name, tt_header_t h);
+
+/* ---- the fused gradient-update kernels (tt_dense_gradient_update, tt_conv2d_gradient_update) ---- */
+/* Runs the fused kernel of the case on weights w with header h_w, a scratch of scratch_words words. */
+typedef tt_status_t (*tt_conf_fused_fn)(const void *ctx, const tt_config_t *cfg, int8_t *w, tt_header_t *h_w,
+                                        int32_t *scratch, uint32_t scratch_words);
+/* After a gradient case passed: g (rows x len, header h_g) is its golden gradient. The fused kernel
+ * must give the weights, header and status of tt_update_dense on g (checked by the update suites),
+ * under both presets, with a scratch of one row (every row but the last computed twice), two rows
+ * and a word, one word less than g and all of g. A difference fails the case naming `kernel`. */
+void tt_conf_check_fused_update(const int32_t *g, tt_header_t h_g, uint32_t rows, uint32_t len, tt_conf_fused_fn fn,
+                                const void *ctx, const char *kernel);
 
 /* ---- composed names ("step3/layer1/w") ---- */
 typedef struct {

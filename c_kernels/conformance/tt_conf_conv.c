@@ -125,6 +125,20 @@ int tt_run_case_conv2d_backward_error(const tt_case_t *c, const char *suite)
     return tt_conf_end();
 }
 
+typedef struct {
+    const tt_conv_geometry_t *g;
+    const int8_t *e, *x;
+    tt_header_t h_e, h_x;
+} conv_fused_t;
+
+static tt_status_t run_conv_fused(const void *ctx, const tt_config_t *cfg, int8_t *w, tt_header_t *h_w,
+                                  int32_t *scratch, uint32_t scratch_words)
+{
+    const conv_fused_t *f = (const conv_fused_t *)ctx;
+    return tt_conv2d_gradient_update(cfg, f->g, f->e, f->h_e, f->x, f->h_x, w, h_w, 5, 3, 1, scratch, scratch_words);
+}
+
+/* Also checks tt_conv2d_gradient_update against this gradient (tt_conf_check_fused_update). */
 int tt_run_case_conv2d_gradient(const tt_case_t *c, const char *suite)
 {
     const tt_tensor_t *e, *x;
@@ -157,8 +171,16 @@ int tt_run_case_conv2d_gradient(const tt_case_t *c, const char *suite)
     xv = tt_conf_copy_i8(x);
     grad = (int32_t *)tt_conf_alloc(n_g, 4u, "g");
     if (grad != NULL && tt_conf_status(tt_conv2d_gradient(&g, ev, h_e, xv, h_x, grad, &h_g), "tt_conv2d_gradient")) {
+        conv_fused_t f;
         tt_conf_check("g", TT_I32, grad, n_g);
         tt_conf_check_header("h_g", h_g);
+        f.g = &g;
+        f.e = ev;
+        f.x = xv;
+        f.h_e = h_e;
+        f.h_x = h_x;
+        tt_conf_check_fused_update(grad, h_g, g.out_channels, g.kernel * g.kernel * g.channels, run_conv_fused, &f,
+                                   "tt_conv2d_gradient_update");
     }
     return tt_conf_end();
 }
@@ -324,53 +346,82 @@ static int check_cnn_step(const tt_seq_t *m, const tt_model_state_t *state, uint
     return ok && tt_conf_ok();
 }
 
-static int run_cnn_train(const tt_case_t *c, const char *suite)
+/* Every step of the case from its initial state, in gradient mode `mode` (tt_conf_grad_mode): the
+ * default mode through tt_train_step_seq, the other through tt_train_step_seq_mode. */
+static void run_cnn_train_mode(const tt_seq_t *model, uint32_t n_steps, tt_header_t h_x, int32_t seed, int32_t step,
+                               const char *suite, tt_grad_mode_t mode)
 {
-    tt_seq_t model;
     tt_model_state_t state;
     tt_workspace_t ws;
     tt_workspace_size_t need;
     tt_metrics_t metrics;
-    tt_header_t h_x, h_none = {0, 0, 0};
+    tt_header_t h_none = {0, 0, 0};
     tt_conf_name_t name;
-    uint32_t n_steps, n_params, n_x, p, k;
+    uint32_t n_params, n_x, p, k;
     int32_t *labels;
     int8_t *x;
-    tt_conf_begin(c, suite);
-    if (!read_seq(&model, &n_steps) || !tt_conf_header("x_h", &h_x) || !tt_conf_scalar("seed", &state.seed) ||
-        !tt_conf_scalar("step", &state.step)) {
-        return tt_conf_end();
+    int dflt = mode == TT_GRAD_DEFAULT;
+    state.seed = seed;
+    state.step = step;
+    if (dflt ? !tt_conf_status(tt_seq_workspace_size(model, &need), "tt_seq_workspace_size")
+             : !tt_conf_status(tt_seq_workspace_size_mode(model, mode, &need), "tt_seq_workspace_size_mode")) {
+        return;
     }
-    if (!tt_conf_status(tt_seq_workspace_size(&model, &need), "tt_seq_workspace_size")) return tt_conf_end();
-    n_params = param_layers(&model);
+    n_params = param_layers(model);
     for (p = 0; p < n_params; ++p) {
         const tt_tensor_t *w = tt_conf_input(compose(&name, "param", p, "/w", -1, NULL), TT_I8, -1);
-        if (w == NULL || !tt_conf_require(w->count == tt_seq_weight_count(&model, p),
+        if (w == NULL || !tt_conf_require(w->count == tt_seq_weight_count(model, p),
                                           "weights differ in size from the model's layer", name.text)) {
-            return tt_conf_end();
+            return;
         }
         state.w[p] = tt_conf_copy_i8(w); /* trained in place */
-        if (!tt_conf_header(compose(&name, "param", p, "/h", -1, NULL), &state.h[p])) return tt_conf_end();
+        if (!tt_conf_header(compose(&name, "param", p, "/h", -1, NULL), &state.h[p])) return;
     }
     for (; p < TT_MAX_PARAM_LAYERS; ++p) {
         state.w[p] = NULL;
         state.h[p] = h_none;
     }
-    n_x = model.batch * model.in_h * model.in_w * model.in_c;
+    n_x = model->batch * model->in_h * model->in_w * model->in_c;
     ws.act = (int8_t *)tt_conf_alloc(need.act_bytes, 1u, "workspace act");
     ws.err_a = (int8_t *)tt_conf_alloc(need.err_bytes, 1u, "workspace err_a");
     ws.err_b = (int8_t *)tt_conf_alloc(need.err_bytes, 1u, "workspace err_b");
     ws.acc = (int32_t *)tt_conf_alloc(need.acc_words, 4u, "workspace acc");
     x = (int8_t *)tt_conf_alloc(n_x, 1u, "batch x");
-    labels = (int32_t *)tt_conf_alloc(model.batch, 4u, "batch labels");
+    labels = (int32_t *)tt_conf_alloc(model->batch, 4u, "batch labels");
     for (k = 0; tt_conf_ok() && k < n_steps; ++k) {
-        if (!load_cnn_batch(&model, k, n_x, x, labels)) break;
-        if (!tt_conf_status(tt_train_step_seq(tt_conf_preset_for(suite), &model, &state, x, h_x, labels, NULL, h_none,
-                                              &ws, &metrics),
-                            "tt_train_step_seq")) {
-            break;
+        tt_status_t st;
+        if (!load_cnn_batch(model, k, n_x, x, labels)) break;
+        if (dflt) {
+            st = tt_train_step_seq(tt_conf_preset_for(suite), model, &state, x, h_x, labels, NULL, h_none, &ws,
+                                   &metrics);
+        } else {
+            st = tt_train_step_seq_mode(tt_conf_preset_for(suite), model, &state, x, h_x, labels, NULL, h_none, &ws,
+                                        mode, &metrics);
         }
-        if (!check_cnn_step(&model, &state, n_params, &metrics, k)) break; /* later steps would only echo it */
+        if (!tt_conf_status(st, dflt ? "tt_train_step_seq" : "tt_train_step_seq_mode")) break;
+        if (!check_cnn_step(model, &state, n_params, &metrics, k)) break; /* later steps would only echo it */
+    }
+}
+
+static int run_cnn_train(const tt_case_t *c, const char *suite)
+{
+    tt_seq_t model;
+    tt_header_t h_x;
+    tt_conf_mark_t mark;
+    uint32_t n_steps, m;
+    int32_t seed, step;
+    tt_conf_begin(c, suite);
+    if (!read_seq(&model, &n_steps) || !tt_conf_header("x_h", &h_x) || !tt_conf_scalar("seed", &seed) ||
+        !tt_conf_scalar("step", &step)) {
+        return tt_conf_end();
+    }
+    mark = tt_conf_mark();
+    for (m = 0; m < TT_CONF_GRAD_MODES && tt_conf_ok(); ++m) {
+        run_cnn_train_mode(&model, n_steps, h_x, seed, step, suite, tt_conf_grad_mode(m));
+        if (m + 1u < TT_CONF_GRAD_MODES) (void)tt_conf_rerun(mark);
+        if (!tt_conf_ok()) {
+            (void)tt_conf_fail("the failure above happened", tt_conf_grad_mode_name(tt_conf_grad_mode(m)));
+        }
     }
     return tt_conf_end();
 }

@@ -64,6 +64,21 @@ int tt_run_case_dense_backward_error(const tt_case_t *c, const char *suite)
     return tt_conf_end();
 }
 
+typedef struct {
+    const int8_t *e, *x;
+    tt_header_t h_e, h_x;
+    uint32_t batch, n_in, n_out;
+} dense_fused_t;
+
+static tt_status_t run_dense_fused(const void *ctx, const tt_config_t *cfg, int8_t *w, tt_header_t *h_w,
+                                   int32_t *scratch, uint32_t scratch_words)
+{
+    const dense_fused_t *f = (const dense_fused_t *)ctx;
+    return tt_dense_gradient_update(cfg, f->e, f->h_e, f->x, f->h_x, f->batch, f->n_in, f->n_out, w, h_w, 5, 3, 1,
+                                    scratch, scratch_words);
+}
+
+/* Also checks tt_dense_gradient_update against this gradient (tt_conf_check_fused_update). */
 int tt_run_case_dense_gradient(const tt_case_t *c, const char *suite)
 {
     const tt_tensor_t *e, *x;
@@ -83,8 +98,17 @@ int tt_run_case_dense_gradient(const tt_case_t *c, const char *suite)
     g = (int32_t *)tt_conf_alloc(n_out * n_in, 4u, "g");
     if (g != NULL && tt_conf_status(tt_dense_gradient(ev, h_e, xv, h_x, batch, n_in, n_out, g, &h_g),
                                     "tt_dense_gradient")) {
+        dense_fused_t f;
         tt_conf_check("g", TT_I32, g, n_out * n_in);
         tt_conf_check_header("h_g", h_g);
+        f.e = ev;
+        f.x = xv;
+        f.h_e = h_e;
+        f.h_x = h_x;
+        f.batch = batch;
+        f.n_in = n_in;
+        f.n_out = n_out;
+        tt_conf_check_fused_update(g, h_g, n_out, n_in, run_dense_fused, &f, "tt_dense_gradient_update");
     }
     return tt_conf_end();
 }

@@ -103,51 +103,82 @@ static int check_step(const tt_mlp_t *model, const tt_mlp_state_t *state, const 
     return ok && tt_conf_ok();
 }
 
-static int run_train(const tt_case_t *c, const char *suite)
+/* Every step of the case from its initial state, in gradient mode `mode`: the default mode through
+ * tt_train_step_mlp, the other through tt_train_step_seq_mode on the equivalent model (tt_mlp_to_seq). */
+static void run_train_mode(const tt_mlp_t *model, int32_t n_steps, tt_header_t h_x, tt_header_t h_target,
+                           int32_t seed, int32_t step, const char *suite, tt_grad_mode_t mode)
 {
-    tt_mlp_t model;
     tt_mlp_state_t state;
     tt_mlp_workspace_t ws;
     tt_mlp_workspace_size_t need;
     tt_metrics_t metrics;
-    tt_header_t h_x, h_target = {0, 0, 0};
+    tt_seq_t seq;
     tt_conf_name_t name;
-    int32_t n_steps, *labels = NULL;
+    int32_t *labels = NULL;
     int8_t *x, *target = NULL;
     uint32_t i, k;
-    tt_conf_begin(c, suite);
-    if (!read_model(&model, &n_steps) || !tt_conf_header("x_h", &h_x) || !tt_conf_scalar("seed", &state.seed) ||
-        !tt_conf_scalar("step", &state.step) || (model.loss_mse && !tt_conf_header("target_h", &h_target))) {
-        return tt_conf_end();
+    int dflt = mode == TT_GRAD_DEFAULT;
+    state.seed = seed;
+    state.step = step;
+    if (!tt_conf_status(tt_mlp_to_seq(model, &seq), "tt_mlp_to_seq")) return;
+    if (dflt ? !tt_conf_status(tt_mlp_workspace_size(model, &need), "tt_mlp_workspace_size")
+             : !tt_conf_status(tt_seq_workspace_size_mode(&seq, mode, &need), "tt_seq_workspace_size_mode")) {
+        return;
     }
-    if (!tt_conf_status(tt_mlp_workspace_size(&model, &need), "tt_mlp_workspace_size")) return tt_conf_end();
-    for (i = 0; i < model.n_layers; ++i) {
+    for (i = 0; i < model->n_layers; ++i) {
         const tt_tensor_t *w = tt_conf_input(compose(&name, "layer", i, "/w", -1, NULL), TT_I8, 2);
-        if (w == NULL || !tt_conf_require(tt_conf_dim(w, 0) == model.sizes[i + 1] && tt_conf_dim(w, 1) == model.sizes[i],
+        if (w == NULL || !tt_conf_require(tt_conf_dim(w, 0) == model->sizes[i + 1] &&
+                                              tt_conf_dim(w, 1) == model->sizes[i],
                                           "layer weights must be [size(i+1), size(i)]", name.text)) {
-            return tt_conf_end();
+            return;
         }
         state.w[i] = tt_conf_copy_i8(w); /* trained in place */
-        if (!tt_conf_header(compose(&name, "layer", i, "/h", -1, NULL), &state.h[i])) return tt_conf_end();
+        if (!tt_conf_header(compose(&name, "layer", i, "/h", -1, NULL), &state.h[i])) return;
     }
     ws.act = (int8_t *)tt_conf_alloc(need.act_bytes, 1u, "workspace act");
     ws.err_a = (int8_t *)tt_conf_alloc(need.err_bytes, 1u, "workspace err_a");
     ws.err_b = (int8_t *)tt_conf_alloc(need.err_bytes, 1u, "workspace err_b");
     ws.acc = (int32_t *)tt_conf_alloc(need.acc_words, 4u, "workspace acc");
-    x = (int8_t *)tt_conf_alloc(model.batch * model.sizes[0], 1u, "batch x");
-    if (model.loss_mse) {
-        target = (int8_t *)tt_conf_alloc(model.batch * model.sizes[model.n_layers], 1u, "batch target");
+    x = (int8_t *)tt_conf_alloc(model->batch * model->sizes[0], 1u, "batch x");
+    if (model->loss_mse) {
+        target = (int8_t *)tt_conf_alloc(model->batch * model->sizes[model->n_layers], 1u, "batch target");
     } else {
-        labels = (int32_t *)tt_conf_alloc(model.batch, 4u, "batch labels");
+        labels = (int32_t *)tt_conf_alloc(model->batch, 4u, "batch labels");
     }
     for (k = 0; tt_conf_ok() && k < (uint32_t)n_steps; ++k) {
-        if (!load_batch(&model, k, x, labels, target)) break;
-        if (!tt_conf_status(tt_train_step_mlp(tt_conf_preset_for(suite), &model, &state, x, h_x, labels, target,
-                                              h_target, &ws, &metrics),
-                            "tt_train_step_mlp")) {
-            break;
+        tt_status_t st;
+        if (!load_batch(model, k, x, labels, target)) break;
+        if (dflt) {
+            st = tt_train_step_mlp(tt_conf_preset_for(suite), model, &state, x, h_x, labels, target, h_target, &ws,
+                                   &metrics);
+        } else {
+            st = tt_train_step_seq_mode(tt_conf_preset_for(suite), &seq, &state, x, h_x, labels, target, h_target,
+                                        &ws, mode, &metrics);
         }
-        if (!check_step(&model, &state, &metrics, k)) break; /* later steps would only echo it */
+        if (!tt_conf_status(st, dflt ? "tt_train_step_mlp" : "tt_train_step_seq_mode")) break;
+        if (!check_step(model, &state, &metrics, k)) break; /* later steps would only echo it */
+    }
+}
+
+static int run_train(const tt_case_t *c, const char *suite)
+{
+    tt_mlp_t model;
+    tt_header_t h_x, h_target = {0, 0, 0};
+    tt_conf_mark_t mark;
+    int32_t n_steps, seed, step;
+    uint32_t m;
+    tt_conf_begin(c, suite);
+    if (!read_model(&model, &n_steps) || !tt_conf_header("x_h", &h_x) || !tt_conf_scalar("seed", &seed) ||
+        !tt_conf_scalar("step", &step) || (model.loss_mse && !tt_conf_header("target_h", &h_target))) {
+        return tt_conf_end();
+    }
+    mark = tt_conf_mark();
+    for (m = 0; m < TT_CONF_GRAD_MODES && tt_conf_ok(); ++m) {
+        run_train_mode(&model, n_steps, h_x, h_target, seed, step, suite, tt_conf_grad_mode(m));
+        if (m + 1u < TT_CONF_GRAD_MODES) (void)tt_conf_rerun(mark);
+        if (!tt_conf_ok()) {
+            (void)tt_conf_fail("the failure above happened", tt_conf_grad_mode_name(tt_conf_grad_mode(m)));
+        }
     }
     return tt_conf_end();
 }

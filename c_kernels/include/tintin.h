@@ -86,10 +86,21 @@ tt_status_t tt_dense_backward_error(const tt_config_t *cfg, const int8_t *e, tt_
 tt_status_t tt_dense_gradient(const int8_t *e, tt_header_t h_e, const int8_t *x, tt_header_t h_x,
                               uint32_t batch, uint32_t n_in, uint32_t n_out, int32_t *g,
                               tt_header_t *h_g);
-/* w <- sat(w - aligned(g)) (spec 4.4). g is used as scratch and overwritten. */
+/* w <- sat(w - aligned(g)) (spec 4.4). g is only read (not const for compatibility). */
 tt_status_t tt_update_dense(const tt_config_t *cfg, int8_t *w, tt_header_t *h_w, int32_t *g,
                             tt_header_t h_g, uint32_t n, int32_t seed, int32_t step,
                             int32_t tensor_id);
+/* The gradient of spec 4.3 and the update of 4.4 in one call, without the whole int32 gradient:
+ * the same w and h_w as tt_dense_gradient then tt_update_dense. The update needs max|g| before
+ * any weight changes, so g is made one row (n_in words) at a time in two passes: pass 1 finds
+ * max|g|, pass 2 updates. scratch (at least n_in words) keeps the rows that fit between the
+ * passes; the others are computed twice (scratch_words >= n_out * n_in: none is). tensor_id,
+ * seed and step are those of tt_update_dense. */
+tt_status_t tt_dense_gradient_update(const tt_config_t *cfg, const int8_t *e, tt_header_t h_e,
+                                     const int8_t *x, tt_header_t h_x, uint32_t batch,
+                                     uint32_t n_in, uint32_t n_out, int8_t *w, tt_header_t *h_w,
+                                     int32_t seed, int32_t step, int32_t tensor_id,
+                                     int32_t *scratch, uint32_t scratch_words);
 
 /* --- convolution and pooling on NHWC tensors (spec 4.7) ------------------------------------ */
 typedef struct {
@@ -110,6 +121,12 @@ tt_status_t tt_conv2d_backward_error(const tt_config_t *cfg, const tt_conv_geome
 /* g[OC][K][K][C] = sum over batch and output positions of e x-patch, in int32. */
 tt_status_t tt_conv2d_gradient(const tt_conv_geometry_t *g, const int8_t *e, tt_header_t h_e, const int8_t *x,
                                tt_header_t h_x, int32_t *grad, tt_header_t *h_grad);
+/* tt_conv2d_gradient then tt_update_dense in one call, one output channel's row (K*K*C words of
+ * scratch) at a time, as tt_dense_gradient_update. */
+tt_status_t tt_conv2d_gradient_update(const tt_config_t *cfg, const tt_conv_geometry_t *g, const int8_t *e,
+                                      tt_header_t h_e, const int8_t *x, tt_header_t h_x, int8_t *w,
+                                      tt_header_t *h_w, int32_t seed, int32_t step, int32_t tensor_id,
+                                      int32_t *scratch, uint32_t scratch_words);
 /* k x k windows with stride k; the header passes through unchanged. */
 tt_status_t tt_maxpool2d_forward(const int8_t *x, uint32_t batch, uint32_t height, uint32_t width, uint32_t channels,
                                  uint32_t k, int8_t *y);
@@ -160,24 +177,44 @@ typedef struct {
     int8_t *act;     /* every layer's output (flatten takes none) */
     int8_t *err_a;   /* errors, ping-pong: batch * largest activation */
     int8_t *err_b;
-    int32_t *acc;    /* int32 scratch: largest accumulator, gradient or softmax row */
+    int32_t *acc;    /* int32 scratch: largest accumulator, softmax row, gradient (or row: tt_grad_mode_t) */
 } tt_workspace_t;
 
 typedef struct {
     uint32_t act_bytes, err_bytes, acc_words;
 } tt_workspace_size_t;
 
+/* How a training step holds each layer's int32 gradient (the update needs its max|G| first, spec 4.4):
+ * TT_GRAD_STORED: acc also holds the largest layer's whole gradient; each gradient is computed once.
+ * TT_GRAD_RECOMPUTE: acc is only as large as the forward and backward accumulators (and one gradient
+ *   row) need; the gradient rows that do not fit in it are computed twice (tt_dense_gradient_update).
+ * Both give the same bits. A workspace sized for one mode must be used with that mode. */
+typedef enum { TT_GRAD_STORED = 0, TT_GRAD_RECOMPUTE = 1 } tt_grad_mode_t;
+
+/* The mode of tt_train_step_seq, tt_train_step_mlp and their workspace queries; a build may choose
+ * the other with -DTT_GRAD_DEFAULT=TT_GRAD_STORED (the library and its callers' sizes must agree). */
+#ifndef TT_GRAD_DEFAULT
+#define TT_GRAD_DEFAULT TT_GRAD_RECOMPUTE
+#endif
+
 typedef struct {
     int32_t correct;        /* argmax == label count (classification) */
     int32_t error_abs_sum;  /* sum |output error| */
 } tt_metrics_t;
 
+/* Sizes for the default gradient mode TT_GRAD_DEFAULT (tt_grad_mode_t). */
 tt_status_t tt_seq_workspace_size(const tt_seq_t *model, tt_workspace_size_t *size);
 /* Weight count of parameter layer `param` (0 when out of range); sizes a caller's weight buffers. */
 uint32_t tt_seq_weight_count(const tt_seq_t *model, uint32_t param);
 tt_status_t tt_train_step_seq(const tt_config_t *cfg, const tt_seq_t *model, tt_model_state_t *state,
                               const int8_t *x, tt_header_t h_x, const int32_t *labels, const int8_t *target,
                               tt_header_t h_target, const tt_workspace_t *ws, tt_metrics_t *metrics);
+/* The same with the gradient mode chosen by the caller; ws sized by tt_seq_workspace_size_mode(mode). */
+tt_status_t tt_seq_workspace_size_mode(const tt_seq_t *model, tt_grad_mode_t mode, tt_workspace_size_t *size);
+tt_status_t tt_train_step_seq_mode(const tt_config_t *cfg, const tt_seq_t *model, tt_model_state_t *state,
+                                   const int8_t *x, tt_header_t h_x, const int32_t *labels, const int8_t *target,
+                                   tt_header_t h_target, const tt_workspace_t *ws, tt_grad_mode_t mode,
+                                   tt_metrics_t *metrics);
 
 /* The MLP special case: dense layers, ReLU between. */
 #define TT_MLP_MAX_LAYERS TT_MAX_PARAM_LAYERS

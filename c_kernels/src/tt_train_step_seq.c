@@ -56,26 +56,35 @@ static tt_status_t tt_layer_error(const tt_config_t *cfg, const tt_seq_t *m, con
     }
 }
 
-static tt_status_t tt_layer_gradient(const tt_seq_t *m, const tt_layer_t *l, const tt_seq_shape_t *s,
-                                     const int8_t *e, tt_header_t h_e, const int8_t *in, tt_header_t h_in,
-                                     int32_t *grad, tt_header_t *h_grad)
+/* Gradient and update of a parameter layer, its gradient rows made in acc (acc_words words, tt_grad_mode_t). */
+static tt_status_t tt_layer_gradient_update(const tt_config_t *cfg, const tt_seq_t *m, const tt_layer_t *l,
+                                            const tt_seq_shape_t *s, tt_model_state_t *state, const int8_t *e,
+                                            tt_header_t h_e, const int8_t *in, tt_header_t h_in, int32_t *acc,
+                                            uint32_t acc_words)
 {
+    int8_t *w = state->w[s->param];
+    tt_header_t *h_w = &state->h[s->param];
     if (l->kind == TT_DENSE) {
-        return tt_dense_gradient(e, h_e, in, h_in, m->batch, tt_shape_in(s), l->out, grad, h_grad);
+        return tt_dense_gradient_update(cfg, e, h_e, in, h_in, m->batch, tt_shape_in(s), l->out, w, h_w, state->seed,
+                                        state->step, s->param, acc, acc_words);
     }
     {
         tt_conv_geometry_t g = tt_geometry(m, l, s);
-        return tt_conv2d_gradient(&g, e, h_e, in, h_in, grad, h_grad);
+        return tt_conv2d_gradient_update(cfg, &g, e, h_e, in, h_in, w, h_w, state->seed, state->step, s->param, acc,
+                                         acc_words);
     }
 }
 
 /* One training step: forward keeping every output, the output error, then from the last layer:
- * ReLU mask, backward error with the pre-update weights, gradient, update (spec 4.6). */
-tt_status_t tt_train_step_seq(const tt_config_t *cfg, const tt_seq_t *m, tt_model_state_t *state, const int8_t *x,
-                              tt_header_t h_x, const int32_t *labels, const int8_t *target, tt_header_t h_target,
-                              const tt_workspace_t *ws, tt_metrics_t *metrics)
+ * ReLU mask, backward error with the pre-update weights, gradient, update (spec 4.6). The gradient
+ * mode only decides how much of each gradient acc holds between its two passes (tt_grad_mode_t). */
+tt_status_t tt_train_step_seq_mode(const tt_config_t *cfg, const tt_seq_t *m, tt_model_state_t *state,
+                                   const int8_t *x, tt_header_t h_x, const int32_t *labels, const int8_t *target,
+                                   tt_header_t h_target, const tt_workspace_t *ws, tt_grad_mode_t mode,
+                                   tt_metrics_t *metrics)
 {
     tt_seq_shape_t shapes[TT_SEQ_MAX_LAYERS];
+    tt_workspace_size_t size;
     const int8_t *inputs[TT_SEQ_MAX_LAYERS];
     int8_t *outputs[TT_SEQ_MAX_LAYERS];
     tt_header_t h_act[TT_SEQ_MAX_LAYERS], h_e, h_other = {0, 0, 0};
@@ -89,6 +98,8 @@ tt_status_t tt_train_step_seq(const tt_config_t *cfg, const tt_seq_t *m, tt_mode
     if (m->loss_mse ? target == 0 : labels == 0) return TT_ERR_NULL;
     if (state->step == TT_INT32_MAX) return TT_ERR_RANGE; /* the counter would overflow (spec 4.6) */
     st = tt_seq_shapes(m, shapes);
+    if (st != TT_OK) return st;
+    st = tt_seq_workspace_size_mode(m, mode, &size); /* how many acc words the caller owns */
     if (st != TT_OK) return st;
     L = m->n_layers;
     B = m->batch;
@@ -136,7 +147,7 @@ tt_status_t tt_train_step_seq(const tt_config_t *cfg, const tt_seq_t *m, tt_mode
         uint32_t l = (uint32_t)li;
         const tt_layer_t *layer = &m->layers[l];
         const tt_seq_shape_t *s = &shapes[l];
-        tt_header_t h_in = l == 0 ? h_x : h_act[l - 1], h_g;
+        tt_header_t h_in = l == 0 ? h_x : h_act[l - 1];
         if (layer->kind == TT_FLATTEN) continue;
         if (layer->kind == TT_MAXPOOL2D) {
             st = tt_maxpool2d_backward(cur, inputs[l], B, s->in_h, s->in_w, s->in_c, layer->kernel, other);
@@ -152,14 +163,18 @@ tt_status_t tt_train_step_seq(const tt_config_t *cfg, const tt_seq_t *m, tt_mode
             st = tt_layer_error(cfg, m, layer, s, state, cur, h_e, ws->acc, other, &h_other);
             if (st != TT_OK) return st;
         }
-        st = tt_layer_gradient(m, layer, s, cur, h_e, inputs[l], h_in, ws->acc, &h_g);
-        if (st != TT_OK) return st;
-        st = tt_update_dense(cfg, state->w[s->param], &state->h[s->param], ws->acc, h_g,
-                             tt_seq_weight_count(m, (uint32_t)s->param), state->seed, state->step, s->param);
+        st = tt_layer_gradient_update(cfg, m, layer, s, state, cur, h_e, inputs[l], h_in, ws->acc, size.acc_words);
         if (st != TT_OK) return st;
         swap = cur; cur = other; other = swap;
         h_e = h_other;
     }
     state->step += 1;
     return TT_OK;
+}
+
+tt_status_t tt_train_step_seq(const tt_config_t *cfg, const tt_seq_t *m, tt_model_state_t *state, const int8_t *x,
+                              tt_header_t h_x, const int32_t *labels, const int8_t *target, tt_header_t h_target,
+                              const tt_workspace_t *ws, tt_metrics_t *metrics)
+{
+    return tt_train_step_seq_mode(cfg, m, state, x, h_x, labels, target, h_target, ws, TT_GRAD_DEFAULT, metrics);
 }

@@ -22,6 +22,7 @@ TT_OK, TT_ERR_NULL, TT_ERR_SHAPE, TT_ERR_RANGE, TT_ERR_CONFIG, TT_ERR_HEADER = r
 TT_MLP_MAX_LAYERS = 8
 TT_SEQ_MAX_LAYERS = 16
 TT_DENSE, TT_CONV2D, TT_MAXPOOL2D, TT_FLATTEN = 1, 2, 3, 4
+TT_GRAD_STORED, TT_GRAD_RECOMPUTE = 0, 1  # tt_grad_mode_t
 
 SOURCES = [*sorted((PACKAGE_DIR / "src").glob("*.c")), PACKAGE_DIR / "conformance" / "tt_conf_presets.c"]
 FLAG_SETS = (
@@ -118,6 +119,8 @@ SIGNATURES: dict[str, list[Any]] = {
     "tt_dense_backward_error": [PCFG, P8, Header, P8, Header, U32, U32, U32, P32, P8, PHDR],
     "tt_dense_gradient": [P8, Header, P8, Header, U32, U32, U32, P32, PHDR],
     "tt_update_dense": [PCFG, P8, PHDR, P32, Header, U32, c_int32, c_int32, c_int32],
+    "tt_dense_gradient_update": [PCFG, P8, Header, P8, Header, U32, U32, U32, P8, PHDR, c_int32, c_int32, c_int32,
+                                 P32, U32],
     "tt_softmax_xent_error": [PCFG, P8, Header, P32, U32, U32, P32, P8, PHDR],
     "tt_mse_error": [PCFG, P8, Header, P8, Header, U32, P8, PHDR],
     "tt_mlp_workspace_size": [POINTER(Mlp), POINTER(MlpWorkspaceSize)],
@@ -127,11 +130,16 @@ SIGNATURES: dict[str, list[Any]] = {
     "tt_conv2d_forward": [PCFG, POINTER(ConvGeometry), P8, Header, P8, Header, c_int32, P32, P8, PHDR],
     "tt_conv2d_backward_error": [PCFG, POINTER(ConvGeometry), P8, Header, P8, Header, P32, P8, PHDR],
     "tt_conv2d_gradient": [POINTER(ConvGeometry), P8, Header, P8, Header, P32, PHDR],
+    "tt_conv2d_gradient_update": [PCFG, POINTER(ConvGeometry), P8, Header, P8, Header, P8, PHDR, c_int32, c_int32,
+                                  c_int32, P32, U32],
     "tt_maxpool2d_forward": [P8, U32, U32, U32, U32, U32, P8],
     "tt_maxpool2d_backward": [P8, P8, U32, U32, U32, U32, U32, P8],
     "tt_seq_workspace_size": [POINTER(Seq), POINTER(MlpWorkspaceSize)],
     "tt_train_step_seq": [PCFG, POINTER(Seq), POINTER(MlpState), P8, Header, P32, P8, Header,
                           POINTER(MlpWorkspace), POINTER(Metrics)],
+    "tt_seq_workspace_size_mode": [POINTER(Seq), c_int32, POINTER(MlpWorkspaceSize)],
+    "tt_train_step_seq_mode": [PCFG, POINTER(Seq), POINTER(MlpState), P8, Header, P32, P8, Header,
+                               POINTER(MlpWorkspace), c_int32, POINTER(Metrics)],
 }
 # Functions returning uint32 (a size), not a status.
 U32_SIGNATURES: dict[str, list[Any]] = {

@@ -1,16 +1,22 @@
 """Section (a): training-time RAM of the integer C train step against float32 training.
 
-The integer side asks the C library itself: ``tt_seq_workspace_size`` (the exact static
-buffers ``tt_train_step_seq`` needs) and ``tt_seq_weight_count``, called through ctypes on a
-host build of c_kernels/src. What each side counts, in bytes, for batch B:
+The integer side asks the C library itself: ``tt_seq_workspace_size_mode`` (the exact static
+buffers ``tt_train_step_seq_mode`` needs in a gradient mode) and ``tt_seq_weight_count``, called
+through ctypes on a host build of c_kernels/src. What each side counts, in bytes, for batch B:
 
 integer (tt_train_step_seq)
   weights       int8, one byte per weight
   headers       one (S, U, D) int8 triple per weight tensor and one for the input batch
   workspace     act (every layer's int8 output) + err_a + err_b (int8 error ping-pong)
-                + 4 * acc_words (the int32 scratch: largest accumulator, gradient or softmax row)
+                + 4 * acc_words (the int32 scratch: largest accumulator, softmax row and gradient:
+                the whole gradient of the largest layer in the mode "stored", one gradient row in
+                the mode "recompute", which computes the rows that do not fit twice)
   input batch   int8 inputs B x n_in, plus int32 labels (classification; the autoencoder's
                 target is the input buffer itself)
+
+The totals are those of the library's default mode (``TT_GRAD_DEFAULT``: what
+``tt_train_step_seq`` and the instruction counts of section (b) use); the other mode's acc and
+totals are given beside them. Only acc differs between the modes.
 
 float32 training (the same model, layer for layer)
   weights       4 bytes per weight
@@ -31,7 +37,7 @@ from __future__ import annotations
 import ctypes
 import subprocess
 from ctypes import POINTER, c_int32, c_uint32
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +47,8 @@ from tintin.kernels.build import PACKAGE_DIR, find_tool
 TT_SEQ_MAX_LAYERS = 16
 TT_MAX_PARAM_LAYERS = 8
 HEADER_BYTES = 3  # tt_header_t: three int8
+GRAD_MODES = {"stored": 0, "recompute": 1}  # tt_grad_mode_t: TT_GRAD_STORED, TT_GRAD_RECOMPUTE
+DEFAULT_GRAD_MODE = "recompute"  # TT_GRAD_DEFAULT (c_kernels/include/tintin.h); account() checks it
 
 
 class CLayerStruct(ctypes.Structure):
@@ -71,12 +79,14 @@ def build_host_library(out_dir: Path) -> Path:
 
 
 class HostKernels:
-    """tt_seq_workspace_size and tt_seq_weight_count through ctypes."""
+    """tt_seq_workspace_size(_mode) and tt_seq_weight_count through ctypes."""
 
     def __init__(self, lib_path: Path) -> None:
         self.lib = ctypes.CDLL(str(lib_path))
         self.lib.tt_seq_workspace_size.argtypes = [POINTER(SeqStruct), POINTER(WorkspaceSizeStruct)]
         self.lib.tt_seq_workspace_size.restype = c_int32
+        self.lib.tt_seq_workspace_size_mode.argtypes = [POINTER(SeqStruct), c_int32, POINTER(WorkspaceSizeStruct)]
+        self.lib.tt_seq_workspace_size_mode.restype = c_int32
         self.lib.tt_seq_weight_count.argtypes = [POINTER(SeqStruct), c_uint32]
         self.lib.tt_seq_weight_count.restype = c_uint32
 
@@ -91,9 +101,15 @@ class HostKernels:
         s.in_h, s.in_w, s.in_c, s.batch, s.loss_mse = m.in_h, m.in_w, m.in_c, m.batch, m.loss_mse
         return s
 
-    def workspace(self, m: CModel) -> WorkspaceSizeStruct:
+    def workspace(self, m: CModel, mode: str | None = None) -> WorkspaceSizeStruct:
+        """The step's buffers in a gradient mode (GRAD_MODES); None: the library's default mode
+        (tt_seq_workspace_size, what tt_train_step_seq needs)."""
         size = WorkspaceSizeStruct()
-        status = self.lib.tt_seq_workspace_size(ctypes.byref(self.seq(m)), ctypes.byref(size))
+        if mode is None:
+            status = self.lib.tt_seq_workspace_size(ctypes.byref(self.seq(m)), ctypes.byref(size))
+        else:
+            status = self.lib.tt_seq_workspace_size_mode(ctypes.byref(self.seq(m)), GRAD_MODES[mode],
+                                                         ctypes.byref(size))
         if status != 0:
             raise ValueError(f"tt_seq_workspace_size rejected the model (status {status})")
         return size
@@ -126,6 +142,8 @@ class RamAccount:
     f_grads_lean: int
     f_input: int
     f_labels: int
+    grad_mode: str = DEFAULT_GRAD_MODE  # the gradient mode of int_acc and every integer total
+    int_acc_modes: dict[str, int] = field(default_factory=dict)  # acc bytes in each gradient mode
     stack_peak: dict[str, int] | None = None  # measured on QEMU per core (not in the totals)
 
     @property
@@ -156,18 +174,37 @@ class RamAccount:
     def saving_lean(self) -> float:
         return 1.0 - self.int_total / self.float_lean_total
 
+    def in_mode(self, mode: str) -> RamAccount:
+        """The same account with the integer side in another gradient mode (only acc changes)."""
+        return replace(self, grad_mode=mode, int_acc=self.int_acc_modes[mode])
+
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)
         d.update(int_workspace=self.int_workspace, int_total=self.int_total, float_total=self.float_total,
                  float_lean_total=self.float_lean_total, ratio=round(self.ratio, 4),
                  saving_percent=round(100 * self.saving, 1), saving_lean_percent=round(100 * self.saving_lean, 1))
+        d["modes"] = {}
+        for mode in self.int_acc_modes:
+            a = self.in_mode(mode)
+            d["modes"][mode] = {"int_acc": a.int_acc, "int_workspace": a.int_workspace, "int_total": a.int_total,
+                                "ratio": round(a.ratio, 4), "saving_percent": round(100 * a.saving, 1),
+                                "saving_lean_percent": round(100 * a.saving_lean, 1)}
         return d
 
 
-def account(host: HostKernels, bm: BenchModel) -> RamAccount:
-    """The RAM of one training step of ``bm`` on both sides (see the module docstring)."""
+def account(host: HostKernels, bm: BenchModel, mode: str | None = None) -> RamAccount:
+    """The RAM of one training step of ``bm`` on both sides (see the module docstring), the
+    integer side in gradient mode ``mode`` (None: the library's default mode)."""
     m = bm.c_model()
-    ws = host.workspace(m)
+    by_mode = {k: host.workspace(m, k) for k in GRAD_MODES}
+    default = host.workspace(m)
+    if _sizes(default) != _sizes(by_mode[DEFAULT_GRAD_MODE]):
+        raise RuntimeError(f"tt_seq_workspace_size no longer sizes the mode {DEFAULT_GRAD_MODE!r}: "
+                           "update DEFAULT_GRAD_MODE in tintin/bench/ram.py to TT_GRAD_DEFAULT")
+    if len({_sizes(ws)[:2] for ws in by_mode.values()}) != 1:
+        raise RuntimeError(f"{bm.key}: the gradient modes differ in more than acc")
+    mode = mode or DEFAULT_GRAD_MODE
+    ws = by_mode[mode]
     counts = host.weight_counts(m)
     if counts != bm.weight_counts():
         raise RuntimeError(f"{bm.key}: C weight counts {counts} differ from the reference {bm.weight_counts()}")
@@ -183,7 +220,12 @@ def account(host: HostKernels, bm: BenchModel) -> RamAccount:
         int_err=2 * ws.err_bytes, int_acc=4 * ws.acc_words, int_input=batch_in, int_labels=labels,
         f_weights=4 * n_params, f_act=4 * acts, f_err=2 * 4 * widest, f_grads=4 * n_params,
         f_grads_lean=4 * max(counts), f_input=4 * batch_in, f_labels=labels,
+        grad_mode=mode, int_acc_modes={k: 4 * v.acc_words for k, v in by_mode.items()},
     )
 
 
-__all__ = ["HostKernels", "RamAccount", "account", "build_host_library"]
+def _sizes(ws: WorkspaceSizeStruct) -> tuple[int, int, int]:
+    return ws.act_bytes, ws.err_bytes, ws.acc_words
+
+
+__all__ = ["DEFAULT_GRAD_MODE", "GRAD_MODES", "HostKernels", "RamAccount", "account", "build_host_library"]

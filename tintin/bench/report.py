@@ -70,21 +70,38 @@ def _machine(res: dict[str, Any]) -> list[str]:
     return ["## Machine", "", *table(("", ""), rows, "ll"), ""]
 
 
+MODE_C_NAMES = {"stored": "TT_GRAD_STORED", "recompute": "TT_GRAD_RECOMPUTE"}
+
+
+def _train_per_sample(res: dict[str, Any], variant: str) -> dict[str, float]:
+    """Instructions per training sample of each model's step in section (b), on one build."""
+    ins = res.get("instructions") or {}
+    v = next((v for v in ins.get("variants", []) if v["variant"] == variant), None)
+    return {} if v is None else {it["model"]: it["per_sample"] for it in _items(v, "train")}
+
+
 def _ram(res: dict[str, Any]) -> list[str]:
     ram = res["ram"]
     out = ["## (a) Training-time RAM: integer C train step against float32 training", ""]
     if ram.get("error"):
         return [*out, f"Not measured: {ram['error']}", ""]
+    models = ram["models"]
+    mode = models[0].get("grad_mode", "stored") if models else "stored"
+    modes = list(models[0].get("modes", {})) if models else []
+    other = [k for k in modes if k != mode]
     out += [
         "Bytes of RAM one training step needs, for the same model and batch on both sides. The integer side is "
-        "what `tt_train_step_seq` needs, asked from the C library itself (`tt_seq_workspace_size` and "
-        "`tt_seq_weight_count`, called through ctypes on a host build of `c_kernels/src`):",
+        f"what `tt_train_step_seq` needs in the library's default gradient mode, **{mode}** (`TT_GRAD_DEFAULT` = "
+        f"`{MODE_C_NAMES.get(mode, mode)}`: the step section (b) measures), asked from the C library itself "
+        "(`tt_seq_workspace_size_mode` and `tt_seq_weight_count`, called through ctypes on a host build of "
+        "`c_kernels/src`):",
         "",
         "- **integer**: int8 weights (1 byte each); one (S, U, D) int8 header per weight tensor and one for the "
         "input; the exact static workspace of the C step: `act` (every layer's int8 output) + `err_a` + `err_b` "
-        "(int8 error ping-pong) + `acc` (int32 scratch: the largest accumulator, gradient or softmax row, "
-        "4 bytes per word); the input batch (int8) and int32 labels (classification only: the autoencoder's "
-        "target is its input buffer).",
+        "(int8 error ping-pong) + `acc` (int32 scratch, 4 bytes per word: the largest forward or backward "
+        "accumulator, the softmax row, and the gradient: one gradient row in the mode recompute, the largest "
+        "layer's whole gradient in the mode stored); the input batch (int8) and int32 labels (classification "
+        "only: the autoencoder's target is its input buffer).",
         "- **float32**: float32 weights; float32 copies of the same activations kept for backprop (every layer's "
         "output); two float32 error buffers of the widest layer; a float32 gradient buffer for every layer "
         "(as autograd frameworks hold them until the optimiser step); the float32 input batch and the same int32 "
@@ -96,9 +113,17 @@ def _ram(res: dict[str, Any]) -> list[str]:
         "word written during a step, painted-stack method) and is listed beside; there is no float32 C step "
         "to measure.",
         "",
+        "Gradient modes (`tt_grad_mode_t`): the update needs max|G| of a layer's whole int32 gradient before any "
+        "weight changes (spec 4.4). **stored** keeps the largest layer's whole gradient in `acc` and computes "
+        "each gradient once. **recompute** (`tt_dense_gradient_update`, `tt_conv2d_gradient_update`) makes the "
+        "gradient a row at a time in two passes, pass 1 for max|G| and pass 2 to update, keeping between them as "
+        "many rows as the `acc` the step needs anyway holds; only the rows that do not fit are computed twice. "
+        "Both modes give the same bits (the conformance suites run every training-step case in both); only "
+        "`acc` differs.",
+        "",
     ]
     rows: list[tuple[Any, ...]] = []
-    for a in ram["models"]:
+    for a in models:
         stack = a.get("stack_peak") or {}
         st = " / ".join(f"{stack[k]:,}" for k in ("m0plus", "m4") if k in stack) or "—"
         rows.append((f"{a['title']}", a["batch"], n(a["n_params"]), n(a["int_weights"]), n(a["int_headers"]),
@@ -106,19 +131,40 @@ def _ram(res: dict[str, Any]) -> list[str]:
                      n(a["float_total"]), f"{a['ratio']:.3f}", f"**{a['saving_percent']:.1f}%**",
                      f"{a['saving_lean_percent']:.1f}%", st))
     out += table(("model", "batch", "params", "int8 weights", "headers", "C workspace", "input batch",
-                  "integer total", "float32 total", "ratio int/float", "saving", "saving vs lean float32",
+                  f"integer total ({mode})", "float32 total", "ratio int/float", "saving", "saving vs lean float32",
                   "stack peak M0+ / M4"), rows)
     rows = []
-    out += ["", "Where the bytes go (integer workspace: act + err_a + err_b + acc; float32: weights + activations "
-            "+ errors + gradients + input):", ""]
+    out += ["", f"Where the bytes go (integer workspace, mode {mode}: act + err_a + err_b + acc; float32: weights + "
+            "activations + errors + gradients + input):", ""]
     rows = [(a["title"] + f", batch {a['batch']}", f"{n(a['int_act'])} + {n(a['int_err'])} + {n(a['int_acc'])}",
              f"{n(a['f_weights'])} + {n(a['f_act'])} + {n(a['f_err'])} + {n(a['f_grads'])} + "
-             f"{n(a['f_input'] + a['f_labels'])}", n(a["float_lean_total"])) for a in ram["models"]]
+             f"{n(a['f_input'] + a['f_labels'])}", n(a["float_lean_total"])) for a in models]
     out += table(("model", "integer workspace", "float32", "float32 lean total"), rows, "lrrr")
-    met = [a for a in ram["models"] if a["saving_percent"] >= 60.0]
-    missed = [a for a in ram["models"] if a["saving_percent"] < 60.0]
-    out += ["", f"The project aims at 60% less RAM than float32. Measured: {len(met)} of {len(ram['models'])} "
-            "models reach it."]
+    if modes:
+        per_sample = {v: _train_per_sample(res, v) for v in ("m0plus", "m4")}
+        out += ["", "Both gradient modes side by side (only `acc` differs). Instructions per training sample are "
+                f"section (b)'s whole-step counts, which measure the default mode ({mode}); the other mode's step "
+                "is the same code with a larger `acc` (build with `-DTT_GRAD_DEFAULT=...` to measure it).", ""]
+        rows = []
+        for a in models:
+            cells: list[Any] = [a["title"], a["batch"]]
+            for k in modes:
+                mk = a["modes"][k]
+                cells += [n(mk["int_acc"]), n(mk["int_total"]), f"{mk['saving_percent']:.1f}%",
+                          f"{mk['saving_lean_percent']:.1f}%"]
+            cells += [n(per_sample[v].get(a["key"])) for v in ("m0plus", "m4")]
+            rows.append(tuple(cells))
+        header = ["model", "batch"]
+        for k in modes:
+            header += [f"acc, {k}", f"integer total, {k}", f"saving, {k}", f"saving vs lean, {k}"]
+        header += [f"instructions/sample M0+ ({mode})", f"instructions/sample M4 DSP ({mode})"]
+        out += table(header, rows)
+    met = [a for a in models if a["saving_percent"] >= 60.0]
+    missed = [a for a in models if a["saving_percent"] < 60.0]
+    out += ["", f"The project aims at 60% less RAM than float32. Measured in the mode {mode}: {len(met)} of "
+            f"{len(models)} models reach it"
+            + "".join(f"; in the mode {k}: {sum(a['modes'][k]['saving_percent'] >= 60.0 for a in models)} of "
+                      f"{len(models)}" for k in other) + "."]
     for a in missed:
         biggest = max((("the int32 scratch `acc`", a["int_acc"]), ("the int8 weights", a["int_weights"]),
                        ("the int8 activations", a["int_act"]), ("the int8 error buffers", a["int_err"])),
