@@ -11,11 +11,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from .model import DTYPES, Case, Tensor
+from .model import DTYPES, STATUS_NAMES, Case, Tensor
 
 STEP_RE = re.compile(r"step(\d+)/")
 
-MismatchKind = Literal["missing", "dtype", "shape", "value"]
+MismatchKind = Literal["missing", "dtype", "shape", "value", "status"]
+TT_OK = 0
 
 
 def step_of(name: str) -> int | None:
@@ -59,6 +60,11 @@ class Mismatch:
             )
         elif self.kind == "missing":
             parts.append(f"output {self.tensor!r} is missing from the actual outputs")
+        elif self.kind == "status":
+            parts.append(
+                f"status: expected {status_name(self.expected)}, got {status_name(self.actual)}"
+                + (f" ({self.detail})" if self.detail else "")
+            )
         else:
             parts.append(f"output {self.tensor!r}: {self.kind} mismatch: {self.detail}")
         return ": ".join(parts)
@@ -156,9 +162,53 @@ def compare_outputs(
     return None
 
 
-def compare_case(case: Case, actual: Mapping[str, Any]) -> Mismatch | None:
-    """compare_outputs for one case, with the case id in the report."""
+def status_name(status: int | None) -> str:
+    """The name of a tt_status_t value: TT_OK, TT_ERR_RANGE, ... ("status N" if unknown, "none" for None)."""
+    if status is None:
+        return "none"
+    if status == TT_OK:
+        return "TT_OK"
+    return STATUS_NAMES.get(status, f"status {status}")
+
+
+def compare_status(case: Case, status: int) -> Mismatch | None:
+    """The status a kernel returned against the case's: expect_status for a rejection case,
+    TT_OK for every other case."""
+    want = TT_OK if case.expect_status is None else case.expect_status
+    if status == want:
+        return None
+    return Mismatch("status", "", expected=want, actual=status, case_id=case.id)
+
+
+def compare_case(case: Case, actual: Mapping[str, Any], *, status: int | None = None) -> Mismatch | None:
+    """compare_outputs for one case, with the case id in the report.
+
+    status: what the kernel returned, if known; it must be the case's (compare_status). A
+    rejection case has no outputs and needs the status: without one it is a mismatch.
+    """
+    if status is not None:
+        found = compare_status(case, status)
+        if found is not None:
+            return found
+    elif case.is_rejection:
+        return Mismatch(
+            "status",
+            "",
+            expected=case.expect_status,
+            actual=None,
+            detail="a rejection case is checked by the status the kernel returns",
+            case_id=case.id,
+        )
     return compare_outputs(case.outputs, actual, case_id=case.id)
 
 
-__all__ = ["Mismatch", "compare_case", "compare_outputs", "compare_tensor", "step_of", "unravel"]
+__all__ = [
+    "Mismatch",
+    "compare_case",
+    "compare_outputs",
+    "compare_status",
+    "compare_tensor",
+    "status_name",
+    "step_of",
+    "unravel",
+]

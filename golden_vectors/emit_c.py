@@ -4,7 +4,9 @@ One header per suite, or per chunk when a suite's estimated flash size exceeds t
 budget (small cores such as the Cortex-M0+ have little flash): ``golden_<suite>.h`` defining
 ``tt_suite_<suite>``, or ``golden_<suite>_part<K>.h`` (K from 0) defining
 ``tt_suite_<suite>_part<K>``. Params become 0-d int32 inputs named "param/<name>", after the
-real inputs. ``golden_index.json`` lists what was written, for the build driver.
+real inputs. A rejection case (param expect_status, no outputs) gets n_outputs 0 and a NULL
+outputs table; the runners' tt_conf_status checks the kernel's status against the param.
+``golden_index.json`` lists what was written, for the build driver.
 Output is byte-deterministic: it depends only on the suite content and the budget.
 """
 
@@ -19,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .loader import load_suite
-from .model import DTYPES, Case, GoldenFormatError, Suite, Tensor
+from .model import DTYPES, STATUS_NAMES, Case, GoldenFormatError, Suite, Tensor
 from .writer import write_bytes_atomic
 
 DEFAULT_MAX_BYTES = 32 * 1024
@@ -166,7 +168,8 @@ def _case_block(suite: Suite, index: int, width: int, case: Case) -> tuple[list[
     """C definitions of one case; returns the lines and the case-table row."""
     prefix = f"ttg_{suite.name}_{index:0{width}d}_{c_identifier(case.id)}"[:MAX_PREFIX_LEN]
     prefix = prefix.rstrip("_")
-    lines = [f"/* case {index}: {c_comment(case.id)} -- {c_comment(case.comment)} */"]
+    expects = f" [rejection: expects {STATUS_NAMES[case.expect_status]}]" if case.is_rejection else ""
+    lines = [f"/* case {index}: {c_comment(case.id)} -- {c_comment(case.comment)}{expects} */"]
     tables = {}
     for role, tensors in (("in", _c_inputs(case)), ("out", list(case.outputs.items()))):
         rows = []
@@ -185,7 +188,7 @@ def _case_block(suite: Suite, index: int, width: int, case: Case) -> tuple[list[
         raise GoldenFormatError(f"case {case.id!r} has more than 65535 input or output tensors")
     row = (
         f"    {{ {c_string(case.id)}, {n_in}u, {tables.get('in', 'NULL')}, "
-        f"{n_out}u, {tables['out']} }},"
+        f"{n_out}u, {tables.get('out', 'NULL')} }},"
     )
     return lines + [""], row
 

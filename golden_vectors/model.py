@@ -65,6 +65,17 @@ MAX_FLAG_LEN = 32
 PARAM_NAME_RE = C_IDENT_RE
 # The C emitter appends params to the inputs as "param/<name>"; reserve the prefix.
 RESERVED_TENSOR_PREFIX = "param/"
+# A rejection case: inputs outside the kernel's domain, no outputs, and this param holding the
+# status the kernel must return (tt_status_t of c_kernels/include/tintin.h; never TT_OK).
+EXPECT_STATUS = "expect_status"
+STATUS_CODES: dict[str, int] = {
+    "TT_ERR_NULL": 1,
+    "TT_ERR_SHAPE": 2,
+    "TT_ERR_RANGE": 3,
+    "TT_ERR_CONFIG": 4,
+    "TT_ERR_HEADER": 5,
+}
+STATUS_NAMES: dict[int, str] = {v: k for k, v in STATUS_CODES.items()}
 
 
 class GoldenFormatError(ValueError):
@@ -285,7 +296,10 @@ def _check_tensor_map(tensors: Mapping[str, Tensor], what: str) -> dict[str, Ten
 @dataclass(frozen=True)
 class Case:
     """One test case. ``inputs``/``outputs`` keep their given order: outputs are compared in
-    that order, so a multi-step case reports its earliest failing step first."""
+    that order, so a multi-step case reports its earliest failing step first.
+
+    A rejection case has no outputs and the param ``expect_status`` (a TT_ERR_* code): the
+    kernel must refuse its inputs with exactly that status."""
 
     id: str
     comment: str
@@ -309,8 +323,6 @@ class Case:
             raise GoldenFormatError(f"flags {list(flags)} repeat an entry")
         inputs = _check_tensor_map(self.inputs, "inputs")
         outputs = _check_tensor_map(self.outputs, "outputs")
-        if not outputs:
-            raise GoldenFormatError("a case needs at least one output")
         params: dict[str, int] = {}
         for name, value in self.params.items():
             _check_pattern(name, PARAM_NAME_RE, "param name", MAX_ID_LEN)
@@ -320,10 +332,30 @@ class Case:
                     f"param {name!r} = {v} is out of int32 range ({PARAM_MIN}..{PARAM_MAX})"
                 )
             params[name] = v
+        if EXPECT_STATUS in params:
+            status = params[EXPECT_STATUS]
+            if status not in STATUS_NAMES:
+                known = ", ".join(f"{v} ({k})" for k, v in STATUS_CODES.items())
+                raise GoldenFormatError(f"param {EXPECT_STATUS!r} = {status} is not an error status (one of {known})")
+            if outputs:
+                raise GoldenFormatError(
+                    f"a rejection case (param {EXPECT_STATUS!r}) has no outputs; got {', '.join(outputs)}"
+                )
+        elif not outputs:
+            raise GoldenFormatError(f"a case needs at least one output (or param {EXPECT_STATUS!r}: a rejection case)")
         object.__setattr__(self, "flags", flags)
         object.__setattr__(self, "inputs", inputs)
         object.__setattr__(self, "outputs", outputs)
         object.__setattr__(self, "params", params)
+
+    @property
+    def expect_status(self) -> int | None:
+        """The TT_ERR_* code a rejection case expects, None for a case with outputs."""
+        return self.params.get(EXPECT_STATUS)
+
+    @property
+    def is_rejection(self) -> bool:
+        return EXPECT_STATUS in self.params
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,11 @@ as [n, 3] rows). The same function gives
 
 Every output is range-checked before it is cast to its golden dtype, so a case outside a
 rule's domain fails generation loudly instead of storing a wrapped value.
+
+Cases made from proof counterexamples (proof_cases.py, flag "proof-counterexample") are
+appended to the suite of the kernel they guard. Their expected outputs come from the exact
+oracle (and must equal the JAX ones); inputs the oracle rejects become rejection cases whose
+param expect_status is the status that rejection maps to (oracle_status).
 """
 
 from __future__ import annotations
@@ -27,8 +32,11 @@ import numpy as np
 from tintin.reference.config import SPEC_VERSION, NumericsConfig
 from tintin.reference.rules import Header
 
-from ..model import DTYPES
+from ..model import DTYPES, EXPECT_STATUS, STATUS_CODES
 from ..suite import CaseSpec, SuiteDef
+
+# The flag of cases made from proof counterexamples (proof_cases.py).
+PROOF_FLAG = "proof-counterexample"
 
 INT32_MIN = -(2**31)
 INT32_MAX = 2**31 - 1
@@ -188,6 +196,16 @@ def py_ops() -> Any:
     return PyOps()
 
 
+class OutputRangeError(ValueError):
+    """An output value that does not fit its golden dtype (e.g. a header exponent past int8)."""
+
+    def __init__(self, output: str, dtype: str, problem: str) -> None:
+        self.output = output
+        self.dtype = dtype
+        self.problem = problem
+        super().__init__(f"output {output!r}: {problem} (a case outside the rule's domain?)")
+
+
 def to_golden(value: Any, dtype: str, what: str) -> np.ndarray:
     """An output (JAX array, exact-int object array, int or header tuple) as a numpy array
     of the golden dtype; values that do not fit are an error, never wrapped."""
@@ -199,7 +217,27 @@ def to_golden(value: Any, dtype: str, what: str) -> np.ndarray:
     try:
         return _checked(arr, dtype)
     except ValueError as exc:
-        raise ValueError(f"output {what!r}: {exc} (a case outside the rule's domain?)") from None
+        raise OutputRangeError(what, dtype, str(exc)) from None
+
+
+def is_header_name(name: str) -> bool:
+    """Header tensors: "h", "h_<x>", "<x>/h", "<x>_h" (stored as int8[3] rows)."""
+    return name == "h" or name.startswith("h_") or name.endswith(("/h", "_h"))
+
+
+def oracle_status(exc: BaseException) -> int | None:
+    """The C status (tt_status_t) that matches why the exact oracle rejected a case, or None.
+
+    OracleOverflow (an intermediate leaves the accumulator: the input is outside the proved
+    domain) -> TT_ERR_RANGE; a result header that does not fit int8 -> TT_ERR_HEADER.
+    """
+    from tintin.reference.ops import OracleOverflow
+
+    if isinstance(exc, OracleOverflow):
+        return STATUS_CODES["TT_ERR_RANGE"]
+    if isinstance(exc, OutputRangeError) and is_header_name(exc.output) and exc.dtype == "int8":
+        return STATUS_CODES["TT_ERR_HEADER"]
+    return None
 
 
 def pad_rows(arrays: Arrays, size: int) -> dict[str, np.ndarray]:
@@ -241,6 +279,31 @@ class KernelSuite:
     generator_info: Mapping[str, Any] = field(default_factory=dict)
 
     def compute(self, spec: CaseSpec) -> dict[str, np.ndarray]:
+        if PROOF_FLAG in spec.flags:
+            return self.compute_exact(spec)
+        return self.compute_jax(spec)
+
+    def compute_exact(self, spec: CaseSpec) -> dict[str, np.ndarray]:
+        """Outputs from the exact oracle, which must agree with JAX; {} for a rejection case
+        (whose status the oracle must still give)."""
+        inputs = {k: np.asarray(v) for k, v in spec.inputs.items()}
+        params = {k: v for k, v in spec.params.items() if k != EXPECT_STATUS}
+        try:
+            exact = self.oracle(inputs, params)
+        except Exception as exc:  # mapped to a status, or re-raised
+            status = oracle_status(exc)
+            if status is None or spec.params.get(EXPECT_STATUS) != status:
+                raise ValueError(f"case {spec.id}: the exact oracle raised {type(exc).__name__}: {exc}") from exc
+            return {}
+        if EXPECT_STATUS in spec.params:
+            raise ValueError(f"case {spec.id}: expects status {spec.params[EXPECT_STATUS]} but the oracle accepts it")
+        fast = self.compute_jax(CaseSpec(spec.id, spec.comment, spec.flags, spec.inputs, params))
+        for name, arr in exact.items():
+            if not np.array_equal(arr, fast[name]):
+                raise ValueError(f"case {spec.id}: output {name!r}: the exact oracle and JAX differ")
+        return exact
+
+    def compute_jax(self, spec: CaseSpec) -> dict[str, np.ndarray]:
         static = tuple(sorted((k, v) for k, v in spec.params.items() if k not in self.traced_params))
         traced = {k: np.int32(v) for k, v in spec.params.items() if k in self.traced_params}
         inputs = {k: np.asarray(v) for k, v in spec.inputs.items()}
@@ -257,15 +320,26 @@ class KernelSuite:
         return out
 
     def oracle(self, inputs: Arrays, params: Mapping[str, int]) -> dict[str, np.ndarray]:
-        raw = self.fn(py_ops(), self.cfg, {k: np.asarray(v) for k, v in inputs.items()}, params)
+        return self.oracle_with(self.cfg, inputs, params)
+
+    def oracle_with(self, cfg: NumericsConfig, inputs: Arrays, params: Mapping[str, int]) -> dict[str, np.ndarray]:
+        """The exact oracle under another config (the suite's own: ``oracle``)."""
+        raw = self.fn(py_ops(), cfg, {k: np.asarray(v) for k, v in inputs.items()}, params)
         return {name: to_golden(raw[name], dtype, name) for name, dtype in self.outputs.items()}
+
+    def all_cases(self, level: str) -> list[CaseSpec]:
+        """The suite's cases, then those made from proof counterexamples (proof_cases.py)."""
+        from .proof_cases import suite_specs
+
+        specs = list(self.cases(level))
+        return specs + suite_specs(self, len(specs))
 
     def suite_def(self) -> SuiteDef:
         return SuiteDef(
             name=self.name,
             kernel=self.kernel,
             description=self.description,
-            cases=self.cases,
+            cases=self.all_cases,
             compute=self.compute,
             config=self.cfg,
             spec_version=SPEC_VERSION,
@@ -317,14 +391,16 @@ def _jit_kernel(
 
 @dataclass(frozen=True)
 class Entry:
-    """What the registry keeps per suite: the definition and its exact-integer oracle."""
+    """What the registry keeps per suite: the definition, its exact-integer oracle and, for a
+    KernelSuite, the suite itself (proof cases need its kernel function and config)."""
 
     defn: SuiteDef
     oracle: OracleFn
+    kernel_suite: KernelSuite | None = None
 
 
 def entry(k: KernelSuite) -> Entry:
-    return Entry(k.suite_def(), k.oracle)
+    return Entry(k.suite_def(), k.oracle, k)
 
 
 def n_random(level: str, ci: int, thorough: int) -> int:

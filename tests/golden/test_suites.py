@@ -6,7 +6,8 @@
 - regeneration is byte-identical (`tintin golden check`), one test per suite so pytest-xdist
   can spread the JAX compilations;
 - the independent check: every stored expected output (computed by JAX) equals the exact
-  PyOps oracle run on the stored inputs;
+  PyOps oracle run on the stored inputs, and every rejection case's expect_status is the
+  status of the oracle's own rejection of its inputs;
 - a flipped data byte in a copy is reported with suite, case id, tensor and index.
 """
 
@@ -23,9 +24,10 @@ import numpy as np
 import pytest
 
 from tintin.golden.check import check
-from tintin.golden.format import Case, Suite, compare_case, load_suite
+from tintin.golden.format import EXPECT_STATUS, Case, Suite, compare_case, load_suite
 from tintin.golden.generate import DATA_DIR
 from tintin.golden.suites import ORACLES, SUITES
+from tintin.golden.suites._common import oracle_status
 from tintin.reference.config import NITI, SPEC_VERSION, TINTIN
 
 LEVEL = "ci"
@@ -179,14 +181,16 @@ def test_ids_unique_across_files() -> None:
 def test_tensor_names_and_dtypes(name: str) -> None:
     ins, outs, params = SIGNATURES[name]
     for case in committed(name).cases:
-        for want, got in ((ins, case.inputs), (outs, case.outputs)):
+        # A rejection case has no outputs (its param expect_status says what the kernel returns).
+        checks = ((ins, case.inputs),) if case.is_rejection else ((ins, case.inputs), (outs, case.outputs))
+        for want, got in checks:
             assert list(got) == list(want), f"{case.id}: tensors {list(got)}, expected {list(want)}"
             for tname, spec in want.items():
                 dtype, shape = spec if isinstance(spec, tuple) else (spec, None)
                 assert got[tname].dtype == dtype, f"{case.id}: {tname} is {got[tname].dtype}"
                 if shape is not None:
                     assert got[tname].shape == shape, f"{case.id}: {tname} has shape {got[tname].shape}"
-        assert set(case.params) == params, case.id
+        assert set(case.params) - {EXPECT_STATUS} == params, case.id
 
 
 @pytest.mark.parametrize("name", MLP_TRAIN_SUITES)
@@ -317,23 +321,28 @@ def test_conv_suites_cover_their_edges() -> None:
     assert {"stride-2", "no-pad", "kernel-equals-input", "ties", "all-zero", "max-magnitude"} <= cnn
 
 
+def accepted(name: str) -> list[Case]:
+    """The cases with expected outputs (rejection cases hold inputs outside the domain)."""
+    return [c for c in committed(name).cases if not c.is_rejection]
+
+
 def test_inputs_inside_documented_domains() -> None:
     """The domains docs/spec.md states (and the suite descriptions repeat)."""
-    for x, s in ((c.inputs["x"].data, c.inputs["s"].data) for c in committed("rshift_round").cases):
+    for x, s in ((c.inputs["x"].data, c.inputs["s"].data) for c in accepted("rshift_round")):
         assert not any(v == INT32_MIN and sh >= 32 for v, sh in zip(x, s)), "INT32_MIN with s >= 32"
         assert all(0 <= sh <= 63 for sh in s)
-    assert all(0 <= sh <= 63 for c in committed("rshift_stochastic").cases for sh in c.inputs["s"].data)
+    assert all(0 <= sh <= 63 for c in accepted("rshift_stochastic") for sh in c.inputs["s"].data)
     for name, key, bound in (("fine_up", "x", 3329432), ("fine_down", "x", 10578706),
                              ("rescale_to_coarser", "x", 10578706), ("requantise", "acc", 2**31 - 1),
                              ("update_tintin", "g", 2**31 - 1), ("update_niti", "g", 2**31 - 1)):
-        worst = max(abs(v) for c in committed(name).cases for v in c.inputs[key].data)
+        worst = max(abs(v) for c in accepted(name) for v in c.inputs[key].data)
         assert worst <= bound, f"{name}: |{key}| = {worst} > {bound}"
     for name in INTERFACE:  # payloads are symmetric (spec 2.1): -128 is never an input
         for c in committed(name).cases:
             for tname, t in c.inputs.items():
                 if t.dtype == "int8" and not is_header(tname):
                     assert -128 not in t.data, f"{c.id}: payload {tname} holds -128"
-    rescale = committed("rescale_to_coarser").cases
+    rescale = accepted("rescale_to_coarser")
     for c in rescale:
         (sf, uf, df), (st, ut, dt) = c.inputs["h_from"].data, c.inputs["h_to"].data
         assert 3 * st + dt - ut >= 3 * sf + df - uf, f"{c.id}: h_to is finer than h_from"
@@ -366,7 +375,17 @@ def test_regeneration_is_byte_identical(name: str) -> None:
 def test_expected_outputs_equal_the_oracle(name: str) -> None:
     oracle = ORACLES[name]
     for case in committed(name).cases:
-        mismatch = compare_case(case, oracle(inputs_of(case), case.params))
+        params = {k: v for k, v in case.params.items() if k != EXPECT_STATUS}
+        if case.is_rejection:  # the oracle must reject the inputs, for the reason the status names
+            try:
+                oracle(inputs_of(case), params)
+            except Exception as exc:  # which exception: oracle_status maps it to a status, or to None
+                status = oracle_status(exc)
+            else:
+                status = 0  # TT_OK: the oracle accepts inputs the case says the kernel must reject
+            mismatch = compare_case(case, {}, status=status)
+        else:
+            mismatch = compare_case(case, oracle(inputs_of(case), params))
         assert mismatch is None, f"{name}: {mismatch}"
 
 
