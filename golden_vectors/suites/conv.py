@@ -17,27 +17,26 @@ format's C-identifier rule), hence ``layer0_kind`` rather than ``layer0/kind``. 
 ``param<p>/w`` and ``param<p>/h`` per parameter layer p (dense [O, I], conv [OC, K, K, C]),
 seed, step, x_h, and per step ``batch<k>/x`` int8 [B, H, W, C] and ``batch<k>/labels``.
 Outputs per step: ``step<k>/param<p>/w``, ``step<k>/param<p>/h``, ``step<k>/correct``,
-``step<k>/error_abs_sum``.
+``step<k>/error_abs_sum``. Reading, running and writing these cases is shared with the MLP
+suites (train_steps.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 import numpy as np
 
 from tintin.reference import conv as C
-from tintin.reference import jax_backend as JB
 from tintin.reference import model as M
 from tintin.reference import sequential as S
-from tintin.reference.config import NITI, SPEC_VERSION, TINTIN, NumericsConfig
+from tintin.reference.config import NITI, TINTIN, NumericsConfig
 from tintin.reference.layers import QTensor
 from tintin.reference.rules import Header
 
-from ..suite import CaseSpec, SuiteDef
+from ..suite import CaseSpec
 from ._common import (
     Arrays,
     CaseList,
@@ -48,13 +47,10 @@ from ._common import (
     hdr,
     header_in,
     i8,
-    i32,
-    jax_ops,
-    jit,
     n_random,
     normal_header,
-    to_golden,
 )
+from .train_steps import LOSSES, StepFamily, TrainStepSuite, case_inputs, pretrained, random_batches, random_params
 
 # --- kernels ----------------------------------------------------------------------------------
 
@@ -491,7 +487,6 @@ MAXPOOL2D_BACKWARD = KernelSuite(
 
 # --- whole CNN training steps --------------------------------------------------------------------
 
-LOSSES = ("softmax_xent", "mse")  # param "loss" is the index (as in the MLP suites)
 KIND_DENSE, KIND_CONV, KIND_POOL, KIND_FLATTEN = 1, 2, 3, 4  # tt_layer_kind_t
 LAYER_FIELDS = ("kind", "out", "kernel", "stride", "pad", "relu")
 
@@ -534,82 +529,8 @@ def model_from_params(params: Mapping[str, int]) -> S.Sequential:
     return S.Sequential(shape, tuple(layers), loss=LOSSES[int(params["loss"])])
 
 
-def _state(inputs: Arrays, model: S.Sequential) -> M.TrainState:
-    params = tuple(
-        QTensor(np.asarray(inputs[f"param{p}/w"], dtype=np.int8), Header(*(int(v) for v in inputs[f"param{p}/h"])))
-        for p in range(len(model.weight_shapes()))
-    )
-    for p, (t, shape) in enumerate(zip(params, model.weight_shapes(), strict=True)):
-        if tuple(t.q.shape) != tuple(shape):
-            raise ValueError(f"param{p}/w has shape {t.q.shape}, the model needs {shape}")
-    return M.TrainState(params, int(np.asarray(inputs["step"])), int(np.asarray(inputs["seed"])))
-
-
-def _batch(inputs: Arrays, k: int) -> M.Batch:
-    x = QTensor(np.asarray(inputs[f"batch{k}/x"], dtype=np.int8), Header(*(int(v) for v in inputs["x_h"])))
-    return M.Batch(x, np.asarray(inputs[f"batch{k}/labels"], dtype=np.int32))
-
-
-StepFn = Callable[[M.TrainState, M.Batch], tuple[M.TrainState, Mapping[str, Any]]]
-
-
-def run_cnn_case(inputs: Arrays, params: Mapping[str, int], step_fn: StepFn, to_backend: Callable[[Any], Any],
-                 batch_to_backend: Callable[[M.Batch], M.Batch]) -> dict[str, np.ndarray]:
-    """The case's steps with one interpretation; outputs in the file's order."""
-    model = model_from_params(params)
-    state = to_backend(_state(inputs, model))
-    out: dict[str, np.ndarray] = {}
-    for k in range(int(params["n_steps"])):
-        batch = _batch(inputs, k)
-        S.check_batch(model, batch)
-        state, metrics = step_fn(state, batch_to_backend(batch))
-        for p, t in enumerate(state.params):
-            out[f"step{k}/param{p}/w"] = to_golden(t.q, "int8", f"step{k}/param{p}/w")
-            out[f"step{k}/param{p}/h"] = to_golden(tuple(t.h), "int8", f"step{k}/param{p}/h")
-        out[f"step{k}/correct"] = to_golden(metrics["correct"], "int32", "correct")
-        out[f"step{k}/error_abs_sum"] = to_golden(metrics["error_abs_sum"], "int32", "error_abs_sum")
-    return out
-
-
-@cache
-def _jit_step(model: S.Sequential, cfg: NumericsConfig) -> StepFn:
-    """sequential.train_step under JaxOps, jitted with the cheaper compile options of _common."""
-    o = jax_ops()
-    return jit(lambda state, batch: S.train_step(o, model, cfg, state, batch))
-
-
-@dataclass(frozen=True)
-class CnnTrainSuite:
-    name: str
-    description: str
-    cfg: NumericsConfig
-    cases: Callable[[str], Sequence[CaseSpec]]
-    seed: int
-
-    def compute(self, spec: CaseSpec) -> dict[str, np.ndarray]:
-        model = model_from_params(spec.params)
-        return run_cnn_case(spec.inputs, spec.params, _jit_step(model, self.cfg), JB.state_to_jax, JB.batch_to_jax)
-
-    def oracle(self, inputs: Arrays, params: Mapping[str, int]) -> dict[str, np.ndarray]:
-        model = model_from_params(params)
-
-        def step(state: M.TrainState, batch: M.Batch) -> Any:
-            return JB.oracle_train_step(model, self.cfg, state, batch)
-
-        return run_cnn_case(inputs, params, step, lambda s: s, lambda b: b)
-
-    def suite_def(self) -> SuiteDef:
-        return SuiteDef(
-            name=self.name,
-            kernel="tt_train_step_seq",
-            description=self.description,
-            cases=self.cases,
-            compute=self.compute,
-            config=self.cfg,
-            spec_version=SPEC_VERSION,
-            seed=self.seed,
-            generator_info={"expected": "JaxOps (sequential.train_step, jax.jit)"},
-        )
+CNN_STEPS = StepFamily(kernel="tt_train_step_seq", weights="param", model=model_from_params,
+                       generator_info="JaxOps (sequential.train_step, jax.jit)")
 
 
 # CI models: small enough for the Cortex-M0+ arena (every buffer of a case in under 10 KB).
@@ -647,36 +568,11 @@ class CnnCases:
 
     def add(self, edge: str, comment: str, flags: list[str], model: S.Sequential, state: M.TrainState,
             x_h: tuple[int, int, int], xs: Sequence[np.ndarray], labels: Sequence[np.ndarray]) -> None:
-        inputs: dict[str, Any] = {}
-        for p, t in enumerate(state.params):
-            inputs[f"param{p}/w"] = i8(np.asarray(t.q, dtype=np.int64))
-            inputs[f"param{p}/h"] = hdr(*(int(v) for v in t.h))
-        inputs["seed"] = i32(int(state.seed))
-        inputs["step"] = i32(int(state.step))
-        inputs["x_h"] = hdr(*x_h)
-        for k, (x, y) in enumerate(zip(xs, labels, strict=True)):
-            inputs[f"batch{k}/x"] = i8(x)
-            inputs[f"batch{k}/labels"] = i32(y)
+        inputs = case_inputs(CNN_STEPS.weights, state, model.loss, x_h, xs, labels)
         params = model_params(model)
         params["n_steps"] = len(xs)
         params["batch"] = int(np.shape(xs[0])[0])
         self.c.add(edge, f"{model.name}: {comment}", list(dict.fromkeys([*flags, model.name])), inputs, params)
-
-
-def _pretrained(model: S.Sequential, cfg: NumericsConfig, seed: int, n: int, rng: StableRng) -> M.TrainState:
-    """The state after n steps on random batches of 4 from the initial weights: mid-training.
-    Only an input, so it is made with the exact oracle (listing cases compiles nothing)."""
-    state = S.init_state(model, cfg, seed)
-    for _ in range(n):
-        x = QTensor(rng.ints(0, 112, (4, *model.input_shape), np.int8), Header(-7, 0, 0))
-        batch = M.Batch(x, rng.ints(0, model.n_outputs - 1, 4))
-        state, _ = JB.oracle_train_step(model, cfg, state, batch)
-    return JB.state_to_numpy(state)
-
-
-def _random_params(rng: StableRng, model: S.Sequential, headers: Sequence[tuple[int, int, int]]) -> tuple:
-    return tuple(QTensor(rng.ints(-127, 127, shape, np.int8), Header(*headers[i % len(headers)]))
-                 for i, shape in enumerate(model.weight_shapes()))
 
 
 def _cnn_cases(suite: str, cfg: NumericsConfig, seed: int) -> Callable[[str], list[CaseSpec]]:
@@ -689,9 +585,7 @@ def _cnn_cases(suite: str, cfg: NumericsConfig, seed: int) -> Callable[[str], li
         batch = 4
 
         def data(model: S.Sequential, n: int, lo: int = 0, hi: int = 112, b: int = batch) -> tuple[list, list]:
-            xs = [rng.ints(lo, hi, (b, *model.input_shape), np.int8) for _ in range(n)]
-            ys = [rng.ints(0, model.n_outputs - 1, b) for _ in range(n)]
-            return xs, ys
+            return random_batches(rng, model, b, n, lo, hi)
 
         net = LENET_MINI
         t.add("init", "from the initial weights (seed 1), 3 steps of batch 4, inputs in [0, 112]", ["init"], net,
@@ -719,14 +613,14 @@ def _cnn_cases(suite: str, cfg: NumericsConfig, seed: int) -> Callable[[str], li
         if not niti:  # the NITI update does not depend on the model's geometry: one compilation less
             t.add("rect", "6 x 8 x 2 input, convolution without ReLU", ["shape", "no-relu"], RECT,
                   S.init_state(RECT, cfg, 8), (-7, 0, 1), *data(RECT, 3, -127, 127))
-        rand_state = M.TrainState(_random_params(rng, net, [(-6, 0, 2), (-8, 1, 0), (-7, 0, 0)]), 7, 21)
+        rand_state = M.TrainState(random_params(rng, net, [(-6, 0, 2), (-8, 1, 0), (-7, 0, 0)]), 7, 21)
         t.add("random-weights", "random full-range weights with fine headers (-6, 0, 2), (-8, 1, 0), (-7, 0, 0)",
               ["random-weights", "fine-steps"], net, rand_state, h7, *data(net, 2))
         counter = S.init_state(net, cfg, -5)._replace(step=1_000_000)
         t.add("step-counter", "seed -5, step counter from 1000000: other stochastic-rounding bits", ["hash-inputs"],
               net, counter, h7, *data(net, 2))
         t.add("mid-training", "state after 20 steps on random batches (exact oracle, stored as input)",
-              ["mid-training"], net, _pretrained(net, cfg, 9, 20, rng), h7, *data(net, 2))
+              ["mid-training"], net, pretrained(net, cfg, 9, 20, rng, 4, Header(-7, 0, 0)), h7, *data(net, 2))
         for _ in range(n_random(level, 2, 12)):
             model = rng.choice([LENET_MINI, STRIDED, NO_PAD])
             state = S.init_state(model, cfg, rng.integer(0, 1 << 20))._replace(step=rng.integer(0, 1 << 20))
@@ -754,7 +648,8 @@ def _cnn_cases(suite: str, cfg: NumericsConfig, seed: int) -> Callable[[str], li
     return cases
 
 
-TRAIN_CNN_TINTIN = CnnTrainSuite(
+TRAIN_CNN_TINTIN = TrainStepSuite(
+    family=CNN_STEPS,
     name="train_step_cnn_tintin",
     description="Whole training steps of small CNNs (Conv2D, MaxPool2D, Flatten, Dense; config tintin): forward, "
     "softmax cross-entropy error, from the last layer: pooling routes the error to the first maximum, ReLU "
@@ -765,7 +660,8 @@ TRAIN_CNN_TINTIN = CnnTrainSuite(
     seed=8301,
 )
 
-TRAIN_CNN_NITI = CnnTrainSuite(
+TRAIN_CNN_NITI = TrainStepSuite(
+    family=CNN_STEPS,
     name="train_step_cnn_niti",
     description="Whole training steps of small CNNs (config niti: no window, no fine steps, NITI update); "
     "weights, headers and metrics after every step. The model is in the params as in train_step_cnn_tintin.",

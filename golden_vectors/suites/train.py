@@ -9,31 +9,22 @@ inputs  "layer{i}/w" int8[O,I], "layer{i}/h" int8[3], "seed" int32[], "step" int
 params  n_layers, n_steps, size0..sizeL, batch, loss (0 softmax cross-entropy, 1 MSE);
 outputs per step k: "step{k}/layer{i}/w", "step{k}/layer{i}/h", then "step{k}/correct"
         (classification only) and "step{k}/error_abs_sum", both int32[].
+Reading, running and writing cases is shared with the CNN suites (train_steps.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from functools import cache
-from typing import Any
 
 import numpy as np
 
-from tintin.reference import jax_backend as JB
 from tintin.reference import model as M
-from tintin.reference.config import NITI, SPEC_VERSION, TINTIN, NumericsConfig
-from tintin.reference.layers import QTensor
+from tintin.reference.config import NITI, TINTIN, NumericsConfig
 from tintin.reference.rules import Header
 
-from ..suite import CaseSpec, SuiteDef
-from ._common import Arrays, CaseList, Entry, StableRng, hdr, i8, i32, jax_ops, jit, n_random, to_golden
-
-LOSSES = ("softmax_xent", "mse")  # param "loss" is the index
-
-
-def _header(h: Any) -> Header:
-    return Header(*(int(v) for v in np.asarray(h)))
+from ..suite import CaseSpec
+from ._common import CaseList, Entry, StableRng, n_random
+from .train_steps import LOSSES, StepFamily, TrainStepSuite, case_inputs, pretrained, random_batches, random_params
 
 
 def _model(params: Mapping[str, int]) -> M.MLP:
@@ -41,124 +32,11 @@ def _model(params: Mapping[str, int]) -> M.MLP:
     return M.MLP(sizes, loss=LOSSES[int(params["loss"])])
 
 
-def _state(inputs: Arrays, params: Mapping[str, int]) -> M.TrainState:
-    layers = tuple(
-        QTensor(np.asarray(inputs[f"layer{i}/w"], dtype=np.int8), _header(inputs[f"layer{i}/h"]))
-        for i in range(int(params["n_layers"]))
-    )
-    return M.TrainState(layers, int(np.asarray(inputs["step"])), int(np.asarray(inputs["seed"])))
-
-
-def _batch(inputs: Arrays, params: Mapping[str, int], k: int) -> M.Batch:
-    x = QTensor(np.asarray(inputs[f"batch{k}/x"], dtype=np.int8), _header(inputs["x_h"]))
-    if LOSSES[int(params["loss"])] == "mse":
-        target = QTensor(np.asarray(inputs[f"batch{k}/target"], dtype=np.int8), _header(inputs["target_h"]))
-        return M.Batch(x, np.zeros(x.q.shape[0], dtype=np.int32), target)
-    return M.Batch(x, np.asarray(inputs[f"batch{k}/labels"], dtype=np.int32))
-
-
-StepFn = Callable[[M.TrainState, M.Batch], tuple[M.TrainState, Mapping[str, Any]]]
-
-
-def run_case(
-    inputs: Arrays,
-    params: Mapping[str, int],
-    step_fn: StepFn,
-    to_backend: Callable[[Any], Any],
-    batch_to_backend: Callable[[M.Batch], M.Batch],
-) -> dict[str, np.ndarray]:
-    """Run the case's steps with one interpretation; outputs in the file's order."""
-    model = _model(params)
-    state = to_backend(_state(inputs, params))
-    out: dict[str, np.ndarray] = {}
-    for k in range(int(params["n_steps"])):
-        batch = _batch(inputs, params, k)
-        M.check_batch(model, batch)
-        state, metrics = step_fn(state, batch_to_backend(batch))
-        for i, p in enumerate(state.params):
-            out[f"step{k}/layer{i}/w"] = to_golden(p.q, "int8", f"step{k}/layer{i}/w")
-            out[f"step{k}/layer{i}/h"] = to_golden(tuple(p.h), "int8", f"step{k}/layer{i}/h")
-        if model.loss == "softmax_xent":
-            out[f"step{k}/correct"] = to_golden(metrics["correct"], "int32", "correct")
-        out[f"step{k}/error_abs_sum"] = to_golden(metrics["error_abs_sum"], "int32", "error_abs_sum")
-    return out
-
-
-@dataclass(frozen=True)
-class TrainSuite:
-    name: str
-    description: str
-    cfg: NumericsConfig
-    cases: Callable[[str], Sequence[CaseSpec]]
-    seed: int
-
-    def compute(self, spec: CaseSpec) -> dict[str, np.ndarray]:
-        model = _model(spec.params)
-        M.check_params(model, _state(spec.inputs, spec.params).params)
-        return run_case(spec.inputs, spec.params, _jit_step(model, self.cfg), JB.state_to_jax, JB.batch_to_jax)
-
-    def oracle(self, inputs: Arrays, params: Mapping[str, int]) -> dict[str, np.ndarray]:
-        model = _model(params)
-
-        def step(state: M.TrainState, batch: M.Batch) -> Any:
-            return JB.oracle_train_step(model, self.cfg, state, batch)
-
-        return run_case(inputs, params, step, lambda s: s, lambda b: b)
-
-    def suite_def(self) -> SuiteDef:
-        return SuiteDef(
-            name=self.name,
-            kernel="tt_train_step_mlp",
-            description=self.description,
-            cases=self.cases,
-            compute=self.compute,
-            config=self.cfg,
-            spec_version=SPEC_VERSION,
-            seed=self.seed,
-            generator_info={"expected": "JaxOps (jax_backend.jit_train_step)"},
-        )
-
-
-@cache
-def _jit_step(model: M.MLP, cfg: NumericsConfig) -> StepFn:
-    """model.train_step under JaxOps, jitted (as jax_backend.jit_train_step, with the cheaper
-    compiler options of _common.JIT_OPTIONS: compilation dominates the generation time)."""
-    o = jax_ops()
-    return jit(lambda state, batch: M.train_step(o, model, cfg, state, batch))
+MLP_STEPS = StepFamily(kernel="tt_train_step_mlp", weights="layer", model=_model,
+                       generator_info="JaxOps (jax_backend.jit_train_step)")
 
 
 # --- case construction ----------------------------------------------------------------------
-
-
-def _params_inputs(state: M.TrainState) -> dict[str, np.ndarray]:
-    out: dict[str, np.ndarray] = {}
-    for i, p in enumerate(state.params):
-        out[f"layer{i}/w"] = i8(np.asarray(p.q, dtype=np.int64))
-        out[f"layer{i}/h"] = hdr(*(int(v) for v in p.h))
-    return out
-
-
-def _random_params(rng: StableRng, model: M.MLP, headers: Sequence[tuple[int, int, int]], m: int = 127) -> tuple:
-    return tuple(
-        QTensor(rng.ints(-m, m, shape, np.int8), Header(*headers[i % len(headers)]))
-        for i, shape in enumerate(model.weight_shapes())
-    )
-
-
-def _pretrained(model: M.MLP, cfg: NumericsConfig, seed: int, n: int, rng: StableRng, x_h: Header) -> M.TrainState:
-    """The state after n steps on random batches from the initial weights: mid-training.
-
-    Only an input, so it is made with the exact oracle (fast at these sizes, and listing the
-    cases then needs no JAX compilation)."""
-    state = M.init_state(model, cfg, seed)
-    for _ in range(n):
-        x = QTensor(rng.ints(0, 112, (8, model.sizes[0]), np.int8), x_h)
-        if model.loss == "mse":
-            batch = M.Batch(x, np.zeros(8, dtype=np.int32), x)
-        else:
-            batch = M.Batch(x, rng.ints(0, model.sizes[-1] - 1, 8))
-        state, _ = JB.oracle_train_step(model, cfg, state, batch)
-    return JB.state_to_numpy(state)
 
 
 class TrainCases:
@@ -181,19 +59,7 @@ class TrainCases:
         labels_or_targets: Sequence[np.ndarray],
         target_h: tuple[int, int, int] | None = None,
     ) -> None:
-        inputs: dict[str, Any] = _params_inputs(state)
-        inputs["seed"] = i32(int(state.seed))
-        inputs["step"] = i32(int(state.step))
-        inputs["x_h"] = hdr(*x_h)
-        if self.loss == "mse":
-            assert target_h is not None
-            inputs["target_h"] = hdr(*target_h)
-        for k, (x, y) in enumerate(zip(xs, labels_or_targets, strict=True)):
-            inputs[f"batch{k}/x"] = i8(x)
-            if self.loss == "mse":
-                inputs[f"batch{k}/target"] = i8(y)
-            else:
-                inputs[f"batch{k}/labels"] = i32(y)
+        inputs = case_inputs(MLP_STEPS.weights, state, self.loss, x_h, xs, labels_or_targets, target_h)
         params = {"n_layers": model.n_layers, "n_steps": len(xs)}
         params.update({f"size{i}": n for i, n in enumerate(model.sizes)})
         params["batch"] = int(np.shape(xs[0])[0])
@@ -208,9 +74,7 @@ def _mlp_cases(suite: str, cfg: NumericsConfig, seed: int) -> Callable[[str], li
         h7 = (-7, 0, 0)
 
         def data(model: M.MLP, b: int, n: int, lo: int = 0, hi: int = 112) -> tuple[list, list]:
-            xs = [rng.ints(lo, hi, (b, model.sizes[0]), np.int8) for _ in range(n)]
-            ys = [rng.ints(0, model.sizes[-1] - 1, b) for _ in range(n)]
-            return xs, ys
+            return random_batches(rng, model, b, n, lo, hi)
 
         small = M.MLP((16, 12, 10))
         deep = M.MLP((12, 10, 8, 6))
@@ -232,10 +96,10 @@ def _mlp_cases(suite: str, cfg: NumericsConfig, seed: int) -> Callable[[str], li
         counter = M.init_state(small, cfg, -5)._replace(step=1_000_000)
         t.add("step-counter", "seed -5, step counter from 1000000: other stochastic-rounding bits",
               ["hash-inputs"], small, counter, h7, *data(small, 8, 3))
-        rand_state = M.TrainState(_random_params(rng, small, [(-6, 0, 2), (-8, 1, 0)]), 7, 21)
+        rand_state = M.TrainState(random_params(rng, small, [(-6, 0, 2), (-8, 1, 0)]), 7, 21)
         t.add("random-weights", "random full-range weights with fine headers (-6, 0, 2) and (-8, 1, 0)",
               ["random-weights", "fine-steps"], small, rand_state, h7, *data(small, 8, 3))
-        mid = _pretrained(small, cfg, 6, 30, rng, Header(*h7))
+        mid = pretrained(small, cfg, 6, 30, rng, 8, Header(*h7))
         t.add("mid-training", "state after 30 steps on random batches (made with JAX, stored as input)",
               ["mid-training"], small, mid, h7, *data(small, 8, 3))
         # Two (model, batch) shapes in CI: each one is a JAX compilation of seconds.
@@ -264,7 +128,7 @@ def _mlp_cases(suite: str, cfg: NumericsConfig, seed: int) -> Callable[[str], li
                 h = tuple(int(v) for v in ds.x_header)
                 t.add("digits", f"64-32-10 on real digits batches (split seed {s}), 4 steps of batch 16",
                       ["digits", "init"], digits, M.init_state(digits, cfg, s), h, xs, ys)  # type: ignore[arg-type]
-            mid = _pretrained(digits, cfg, 11, 50, rng, Header(-7, 0, 0))
+            mid = pretrained(digits, cfg, 11, 50, rng, 8, Header(-7, 0, 0))
             t.add("digits-mid", "64-32-10 after 50 random-batch steps", ["digits", "mid-training"], digits, mid, h7,
                   *data(digits, 16, 4))
         return t.c.specs
@@ -296,7 +160,7 @@ def _autoencoder_cases(level: str) -> list[CaseSpec]:
     t.add("signed", "signed inputs and targets in [-127, 127], target header (-8, 0, 2)",
           ["signed-input", "fine-steps"],
           ae, M.init_state(ae, cfg, 4), (-7, 0, 1), x, xs(ae, 8, 3, -127, 127), (-8, 0, 2))
-    mid = _pretrained(ae, cfg, 5, 30, rng, Header(*h7))
+    mid = pretrained(ae, cfg, 5, 30, rng, 8, Header(*h7))
     x = xs(ae, 8, 3)
     t.add("mid-training", "state after 30 steps (made with JAX, stored as input)", ["mid-training"], ae, mid, h7, x, x,
           h7)
@@ -318,7 +182,8 @@ def _autoencoder_cases(level: str) -> list[CaseSpec]:
     return t.c.specs
 
 
-TRAIN_MLP_TINTIN = TrainSuite(
+TRAIN_MLP_TINTIN = TrainStepSuite(
+    family=MLP_STEPS,
     name="train_step_mlp_tintin",
     description="Whole training steps of a classification MLP (spec 4.6, config tintin): forward, "
     "softmax cross-entropy error, per layer ReLU mask, gradient, backward error, aligned update; "
@@ -328,7 +193,8 @@ TRAIN_MLP_TINTIN = TrainSuite(
     seed=7101,
 )
 
-TRAIN_MLP_NITI = TrainSuite(
+TRAIN_MLP_NITI = TrainStepSuite(
+    family=MLP_STEPS,
     name="train_step_mlp_niti",
     description="Whole training steps of a classification MLP (spec 4.6, config niti: no window, no "
     "fine steps, NITI update); weights, headers and metrics after every step.",
@@ -337,7 +203,8 @@ TRAIN_MLP_NITI = TrainSuite(
     seed=7202,
 )
 
-TRAIN_AUTOENCODER = TrainSuite(
+TRAIN_AUTOENCODER = TrainStepSuite(
+    family=MLP_STEPS,
     name="train_step_autoencoder",
     description="Whole training steps of an MLP autoencoder (spec 4.6, config tintin, param loss = 1: "
     "MSE error against batch{k}/target in header target_h); weights, headers and error_abs_sum "
