@@ -19,9 +19,10 @@ static void tt_dense_gradient_row(const void *ctx, uint32_t o, int32_t *out)
     }
 }
 
-/* The checks of both gradient kernels, then h_g = h_e * h_x; writes nothing else. */
+/* The checks of both gradient kernels, then h_g = h_e * h_x and the row context c; writes nothing else. */
 static tt_status_t tt_dense_gradient_check(const int8_t *e, tt_header_t h_e, const int8_t *x, tt_header_t h_x,
-                                           uint32_t batch, uint32_t n_in, uint32_t n_out, tt_header_t *h_g)
+                                           uint32_t batch, uint32_t n_in, uint32_t n_out, tt_header_t *h_g,
+                                           tt_dense_grad_rows_t *c)
 {
     uint32_t i;
     if (e == 0 || x == 0 || h_g == 0) return TT_ERR_NULL;
@@ -29,6 +30,11 @@ static tt_status_t tt_dense_gradient_check(const int8_t *e, tt_header_t h_e, con
     if (!tt_header_ok(h_e) || !tt_header_ok(h_x)) return TT_ERR_RANGE;
     for (i = 0; i < batch * n_out; i++) if (e[i] == -128) return TT_ERR_RANGE;
     for (i = 0; i < batch * n_in; i++) if (x[i] == -128) return TT_ERR_RANGE;
+    c->e = e;
+    c->x = x;
+    c->batch = batch;
+    c->n_in = n_in;
+    c->n_out = n_out;
     return tt_hdr_narrow(tt_header_mul(h_e, h_x), h_g);
 }
 
@@ -41,13 +47,8 @@ tt_status_t tt_dense_gradient(const int8_t *e, tt_header_t h_e, const int8_t *x,
     uint32_t o;
     tt_status_t st;
     if (g == 0) return TT_ERR_NULL;
-    st = tt_dense_gradient_check(e, h_e, x, h_x, batch, n_in, n_out, &h);
+    st = tt_dense_gradient_check(e, h_e, x, h_x, batch, n_in, n_out, &h, &c);
     if (st != TT_OK) return st;
-    c.e = e;
-    c.x = x;
-    c.batch = batch;
-    c.n_in = n_in;
-    c.n_out = n_out;
     for (o = 0; o < n_out; o++) tt_dense_gradient_row(&c, o, g + o * n_in);
     *h_g = h;
     return TT_OK;
@@ -61,13 +62,8 @@ tt_status_t tt_dense_gradient_update(const tt_config_t *cfg, const int8_t *e, tt
 {
     tt_dense_grad_rows_t c;
     tt_header_t h_g;
-    tt_status_t st = tt_dense_gradient_check(e, h_e, x, h_x, batch, n_in, n_out, &h_g);
+    tt_status_t st = tt_dense_gradient_check(e, h_e, x, h_x, batch, n_in, n_out, &h_g, &c);
     if (st != TT_OK) return st;
-    c.e = e;
-    c.x = x;
-    c.batch = batch;
-    c.n_in = n_in;
-    c.n_out = n_out;
     return tt_update_by_rows(cfg, w, h_w, h_g, n_out, n_in, tt_dense_gradient_row, &c, scratch, scratch_words, seed,
                              step, tensor_id);
 }
