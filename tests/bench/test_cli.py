@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from tintin.bench.report import split_dense_forward
+
 SECTIONS = ("## (a) Training-time RAM", "## (b) Instructions executed on QEMU", "## (c) JAX reference",
             "## (d) Tool times")
 
@@ -92,6 +94,9 @@ def _instruction_numbers_are_consistent(run: tuple[dict[str, Any], str]) -> None
     dsp = [it for it in m4["m4"]["items"] if it["kind"] == "dense_forward"]
     portable = [it for it in m4["m4-nodsp"]["items"] if it["kind"] == "dense_forward"]
     assert [it["macs"] for it in dsp] == [it["macs"] for it in portable]
+    for it in dsp + portable:  # every function is in a group (else a ValueError) and each group is found
+        split = split_dense_forward(it)
+        assert split["mac"] > 0 and split["checks"] > 0 and split["output"] > 0 and split["rest"] >= 0, split
 
 
 def _jax_numbers_are_consistent(run: tuple[dict[str, Any], str]) -> None:

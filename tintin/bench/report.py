@@ -5,14 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-MAC_FUNCTIONS = {"tt_dot_2x2", "tt_dot"}
+# The multiply-accumulate work: the portable 2x2 block and single dots; on DSP builds the
+# packing of input pairs into 16-bit lanes and the SMLAD block (tt_dot.h)
+MAC_FUNCTIONS = {"tt_dot_2x2", "tt_dot", "tt_pack2", "tt_load_tail", "tt_dot2_packed", "tt_dot2_body"}
 # argument checks: the payload scans of inputs and weights, shapes, config and headers
-CHECK_FUNCTIONS = {"tt_payload_ok", "tt_check_config", "tt_dims_ok", "tt_header_ok", "__udivsi3", "__aeabi_uidiv",
-                   "__aeabi_uidivmod"}
-# the shared output path of the forward layers (tt_acc_output) and the rule helpers it may call
-OUTPUT_FUNCTIONS = {"tt_acc_output", "tt_rshift_round1", "tt_requant_shift", "tt_window_plan", "tt_window_value",
-                    "tt_window_header", "tt_hdr_narrow", "tt_bitwidth", "tt_clz", "tt_saturate", "tt_step_up",
-                    "tt_step_down"}
+CHECK_FUNCTIONS = {"tt_payload_ok", "tt_min8", "tt_check_config", "tt_dims_ok", "tt_header_ok", "__udivsi3",
+                   "__aeabi_uidiv", "__aeabi_uidivmod"}
+# the shared output path of the forward layers (tt_acc_output.c) and the rule helpers it may call
+OUTPUT_FUNCTIONS = {"tt_acc_output", "tt_acc_output_ex", "tt_rq_signed", "tt_rq_nonneg", "tt_rq_signed_window",
+                    "tt_rq_nonneg_window", "tt_sat127", "tt_rshift_round1", "tt_requant_shift", "tt_window_plan",
+                    "tt_window_value", "tt_window_header", "tt_hdr_narrow", "tt_bitwidth", "tt_clz", "tt_saturate",
+                    "tt_step_up", "tt_step_down"}
+# the rest of a dense-forward call: block loop, ReLU, running maximum, store, header product, the call
+REST_FUNCTIONS = {"tt_dense_forward", "tt_dense_put", "tt_max", "tt_abs", "tt_header_mul", "main", "memcpy",
+                  "tt_bench_begin"}
 KERNEL_TITLES = {
     "dense_forward": "dense forward",
     "dense_backward_error": "dense backward error",
@@ -51,6 +57,10 @@ def split_dense_forward(item: dict[str, Any]) -> dict[str, float]:
     the function it was written in): MAC block, argument checks, output path (requantise and
     window) and the rest (block loop, ReLU, running maximum, header arithmetic, the call)."""
     src = item.get("per_source") or item["per_function"]
+    unknown = sorted(set(src) - MAC_FUNCTIONS - CHECK_FUNCTIONS - OUTPUT_FUNCTIONS - REST_FUNCTIONS)
+    if unknown:  # a renamed or new kernel function would otherwise count silently as "rest"
+        raise ValueError(f"dense forward {item['label']}: functions {unknown} are in no group of "
+                         "tintin/bench/report.py (MAC_FUNCTIONS, CHECK_FUNCTIONS, OUTPUT_FUNCTIONS, REST_FUNCTIONS)")
     mac = sum(v for k, v in src.items() if k in MAC_FUNCTIONS)
     checks = sum(v for k, v in src.items() if k in CHECK_FUNCTIONS)
     out = sum(v for k, v in src.items() if k in OUTPUT_FUNCTIONS)
@@ -246,10 +256,12 @@ def _instructions(res: dict[str, Any]) -> list[str]:
     if sweep_variants:
         out += ["### How the per-output work amortises (dense forward, fan-in sweep)", "",
                 "Each instruction of a call is attributed to the function it was written in (inlined code "
-                "included, from the ELF's debug information): *MAC block* = `tt_dot_2x2`/`tt_dot`; *checks* = "
+                "included, from the ELF's debug information): *MAC block* = `tt_dot_2x2`/`tt_dot` (portable) or "
+                "`tt_pack2` + `tt_dot2_packed` (DSP: input pairs extended to 16-bit lanes once per chunk, then "
+                "2x2 SMLAD blocks, whose ReLU and running maximum are inside the block); *checks* = "
                 "argument checks, mostly the scan of every input and weight payload for -128 (`tt_payload_ok`: "
                 "(batch + n_out) x n_in bytes, so 1/batch + 1/n_out scans per MAC); *requantise + window* = "
-                "the shared output path `tt_acc_output`; *loop, ReLU, max* = the rest of `tt_dense_forward` "
+                "the shared output path (`tt_acc_output.c`); *loop, ReLU, max* = the rest of `tt_dense_forward` "
                 "(block loop, ReLU, running maximum, store, header arithmetic) and the call. The last two are "
                 "per output: per MAC they fall as 1/n_in, and the total tends to the MAC block plus the checks. "
                 "The requantise + window cost per output depends on the data (whether the window rule rescales "
