@@ -168,7 +168,8 @@ def _case_block(suite: Suite, index: int, width: int, case: Case) -> tuple[list[
     """C definitions of one case; returns the lines and the case-table row."""
     prefix = f"ttg_{suite.name}_{index:0{width}d}_{c_identifier(case.id)}"[:MAX_PREFIX_LEN]
     prefix = prefix.rstrip("_")
-    expects = f" [rejection: expects {STATUS_NAMES[case.expect_status]}]" if case.is_rejection else ""
+    status = case.expect_status
+    expects = f" [rejection: expects {STATUS_NAMES[status]}]" if status is not None else ""
     lines = [f"/* case {index}: {c_comment(case.id)} -- {c_comment(case.comment)}{expects} */"]
     tables = {}
     for role, tensors in (("in", _c_inputs(case)), ("out", list(case.outputs.items()))):

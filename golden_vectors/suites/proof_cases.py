@@ -372,7 +372,7 @@ def skipped() -> list[Skipped]:
 
 def suite_specs(ks: KernelSuite, start: int) -> list[CaseSpec]:
     """The proof cases of one suite as CaseSpecs numbered from ``start``."""
-    out = []
+    out: list[CaseSpec] = []
     for p in planned():
         if p.suite == ks.name:
             case_id = f"{ks.name}/{p.edge}-{start + len(out):04d}"
