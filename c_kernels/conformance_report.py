@@ -9,7 +9,8 @@ import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from .conformance import ConformanceReport, SuiteResult
+from .conformance_plan import RENODE_TARGET
+from .conformance_results import ConformanceReport, SuiteResult
 
 MARKDOWN_NAME = "conformance.md"
 JSON_NAME = "conformance.json"
@@ -77,7 +78,7 @@ def to_markdown(report: ConformanceReport) -> str:
             + f" | {arena} | {p.build_s:.1f} | {p.duration_s:.1f} | {state} |"
         )
     if report.renode_note:
-        out += ["", f"Renode ({'renode-m4'}): {report.renode_note}."]
+        out += ["", f"Renode ({RENODE_TARGET}): {report.renode_note}."]
     return "\n".join(out) + "\n"
 
 
