@@ -8,6 +8,7 @@ command succeed when exactly the expected theorems fail (the narrow-width config
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import tempfile
@@ -55,4 +56,21 @@ def time_proofs(quick: bool, timeout_s: float = 3600.0) -> dict[str, Any]:
         return {"command": "tintin " + " ".join(argv), "seconds": None, "status": None, "ok": False,
                 "detail": "not run with --quick (the full run measures it)"}
     with tempfile.TemporaryDirectory(prefix="tintin-bench-proofs-") as tmp:
-        return _run(argv, timeout_s, tmp)
+        result = _run(argv, timeout_s, tmp)
+        report = Path(tmp) / "proofs.json"
+        if result["ok"] and report.is_file():
+            result["detail"] = proof_summary(json.loads(report.read_text(encoding="utf-8")))
+        return result
+
+
+def proof_summary(report: dict[str, Any]) -> str:
+    """One line from a proofs.json: how many runs proved, failed as the width configs expect, or
+    failed unexpectedly, and how many mutants were refuted."""
+    runs = report["results"]
+    proved = sum(r["result"] == "proved" for r in runs)
+    expected = sum(r["result"] != "proved" and r["expected_failure"] for r in runs)
+    unexpected = len(runs) - proved - expected
+    refuted = sum(m["result"] != "proved" for m in report["mutants"])
+    return (f"{len(runs)} theorem runs on {len(report['configs'])} configs: {proved} proved, {expected} failed as "
+            f"expected (narrow widths), {unexpected} failed unexpectedly; {refuted} of {len(report['mutants'])} "
+            "mutants refuted")
