@@ -90,6 +90,13 @@ def _instruction_numbers_are_consistent(run: tuple[dict[str, Any], str]) -> None
                 # the per-function split covers the whole bracket (markers' constant included)
                 assert sum(it["per_function"].values()) == it["counts"][0] + v["baseline"]
                 assert sum(it["per_source"].values()) == it["counts"][0] + v["baseline"]
+    # the training steps again on the M4 in the other gradient mode, same models as the default build
+    other = ins["other_grad_mode"]
+    assert other["mode"] in ("stored", "recompute") and other["loop_check"]["exact"]
+    default_m4 = next(v for v in ins["variants"] if v["variant"] == "m4")
+    assert sorted(it["model"] for it in other["items"] if it["kind"] == "train") == sorted(
+        it["model"] for it in default_m4["items"] if it["kind"] == "train")
+    assert f"instructions/sample M4 DSP, {other['mode']}" in md
     m4 = {v["variant"]: v for v in ins["variants"]}
     dsp = [it for it in m4["m4"]["items"] if it["kind"] == "dense_forward"]
     portable = [it for it in m4["m4-nodsp"]["items"] if it["kind"] == "dense_forward"]

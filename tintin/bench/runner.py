@@ -77,7 +77,7 @@ def _measure(opts: Options, build: Path) -> dict[str, Any]:
     items = mcu.quick_items() if quick else mcu.full_items()
     jax_models = _jax_models(quick)
     names = (["machine", "RAM accounting"] + [f"instructions {k}" for k in variant_keys]
-             + ["check: blocks vs single-step", "check: M0+ on micro:bit"]
+             + [f"instructions {mcu.OTHER_GRAD_MODE.key}", "check: blocks vs single-step", "check: M0+ on micro:bit"]
              + [f"JAX {m.key}" for m in jax_models] + ["goldens", "proofs"])
     steps = _Steps(names, opts.progress)
     res: dict[str, Any] = {"schema": SCHEMA, "command": opts.command, "quick": quick}
@@ -106,7 +106,12 @@ def _measure(opts: Options, build: Path) -> dict[str, Any]:
                 vr = steps.run(f"instructions {v.key}", partial(mcu.measure_variant, v, items, lib, build))
                 measured.append(vr)
                 ins["variants"].append(vr.to_json())
-            ins["validation"]["loop"] = {vr.variant.key: vr.loop_check for vr in measured}
+            # The training steps once more in the other gradient mode: what the default's RAM saving costs.
+            other = steps.run(f"instructions {mcu.OTHER_GRAD_MODE.key}",
+                              partial(mcu.measure_variant, mcu.OTHER_GRAD_MODE, mcu.grad_mode_items(items), lib,
+                                      build))
+            ins["other_grad_mode"] = {"mode": mcu.OTHER_GRAD_MODE.grad_mode, **other.to_json()}
+            ins["validation"]["loop"] = {vr.variant.key: vr.loop_check for vr in [*measured, other]}
             ins["validation"]["tb_vs_singlestep"] = steps.run(
                 "check: blocks vs single-step",
                 lambda: mcu.measure_singlestep_crosscheck(mcu.variants(["m4"])[0], mcu.microbit_items(), lib, build))
