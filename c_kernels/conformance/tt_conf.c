@@ -235,31 +235,35 @@ uint32_t tt_conf_arena_peak(void)
     return tt_conf_peak;
 }
 
-tt_conf_mark_t tt_conf_mark(void)
+void tt_conf_each_grad_mode(tt_conf_mode_run_fn run, const void *ctx)
 {
-    tt_conf_mark_t m;
-    m.used = tt_conf_used;
-    m.checked = tt_conf_checked;
-    return m;
+    const tt_grad_mode_t modes[2] = {TT_GRAD_DEFAULT,
+                                     TT_GRAD_DEFAULT == TT_GRAD_STORED ? TT_GRAD_RECOMPUTE : TT_GRAD_STORED};
+    const uint32_t used = tt_conf_used, checked = tt_conf_checked;
+    uint32_t m;
+    for (m = 0; m < 2u && !tt_conf_failed; ++m) {
+        run(ctx, modes[m]);
+        if (m == 0u) {
+            /* the next run starts where this one did: arena and comparison count back (tt_conf_end
+             * checks the last run's count) */
+            tt_conf_require_all_checked(tt_conf_checked - checked);
+            tt_conf_used = used;
+            tt_conf_checked = checked;
+        }
+        if (tt_conf_failed) {
+            (void)tt_conf_fail("the failure above happened", modes[m] == TT_GRAD_STORED
+                                                                 ? "in gradient mode TT_GRAD_STORED"
+                                                                 : "in gradient mode TT_GRAD_RECOMPUTE");
+        }
+    }
 }
 
-int tt_conf_rerun(tt_conf_mark_t mark)
+void tt_conf_workspace(const tt_workspace_size_t *need, tt_workspace_t *ws)
 {
-    tt_conf_require_all_checked(tt_conf_checked - mark.checked);
-    tt_conf_used = mark.used;
-    tt_conf_checked = mark.checked;
-    return !tt_conf_failed;
-}
-
-tt_grad_mode_t tt_conf_grad_mode(uint32_t i)
-{
-    if (i == 0u) return TT_GRAD_DEFAULT;
-    return TT_GRAD_DEFAULT == TT_GRAD_STORED ? TT_GRAD_RECOMPUTE : TT_GRAD_STORED;
-}
-
-const char *tt_conf_grad_mode_name(tt_grad_mode_t mode)
-{
-    return mode == TT_GRAD_STORED ? "in gradient mode TT_GRAD_STORED" : "in gradient mode TT_GRAD_RECOMPUTE";
+    ws->act = (int8_t *)tt_conf_alloc(need->act_bytes, 1u, "workspace act");
+    ws->err_a = (int8_t *)tt_conf_alloc(need->err_bytes, 1u, "workspace err_a");
+    ws->err_b = (int8_t *)tt_conf_alloc(need->err_bytes, 1u, "workspace err_b");
+    ws->acc = (int32_t *)tt_conf_alloc(need->acc_words, 4u, "workspace acc");
 }
 
 int8_t *tt_conf_copy_i8(const tt_tensor_t *t)

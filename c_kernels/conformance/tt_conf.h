@@ -84,26 +84,16 @@ uint32_t *tt_conf_copy_u32(const tt_tensor_t *t);
 /* Largest arena use of any case so far, in bytes. */
 uint32_t tt_conf_arena_peak(void);
 
-/* ---- a case run more than once (e.g. once per gradient mode of a training step) ---- */
-typedef struct {
-    uint32_t used;    /* arena bytes in use */
-    uint32_t checked; /* outputs compared */
-} tt_conf_mark_t;
-
-/* Where the current case stands now. */
-tt_conf_mark_t tt_conf_mark(void);
-/* Ends one run of the case: fails it (as tt_conf_end would) unless every expected output was
- * compared since mark; then gives back the arena and the comparison count to mark, so the next
- * run starts where this one did. Returns 1 if the case has not failed. */
-int tt_conf_rerun(tt_conf_mark_t mark);
-
-/* The training-step runners run every case once per gradient mode (tt_grad_mode_t), each from the
- * case's initial state, and every run must match the goldens: mode 0 is TT_GRAD_DEFAULT (through
- * the default entry points), mode 1 the other one (through the _mode entry points). */
-#define TT_CONF_GRAD_MODES 2u
-tt_grad_mode_t tt_conf_grad_mode(uint32_t i);
-/* "in gradient mode TT_GRAD_...", for the line that names the mode of a failure. */
-const char *tt_conf_grad_mode_name(tt_grad_mode_t mode);
+/* ---- training-step cases: once per gradient mode ---- */
+/* One run of a training-step case in gradient mode `mode`, from the case's initial state. */
+typedef void (*tt_conf_mode_run_fn)(const void *ctx, tt_grad_mode_t mode);
+/* Runs the case once per gradient mode (tt_grad_mode_t), and every run must match the goldens:
+ * first TT_GRAD_DEFAULT (the runner uses the default entry points), then the other mode (the _mode
+ * entry points). Each run must compare every expected output and starts with the arena as the case
+ * had it; a failure is followed by a line naming its mode. Stops at the first failing run. */
+void tt_conf_each_grad_mode(tt_conf_mode_run_fn run, const void *ctx);
+/* The buffers of a training step's workspace, sized by need, from the arena (NULL when it is full). */
+void tt_conf_workspace(const tt_workspace_size_t *need, tt_workspace_t *ws);
 
 /* ---- kernels and outputs ---- */
 /* The status check of the kernel under test. For an ordinary case: 1 if st is TT_OK, otherwise a

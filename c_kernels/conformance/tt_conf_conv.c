@@ -348,9 +348,20 @@ static int check_cnn_step(const tt_seq_t *m, const tt_model_state_t *state, uint
 
 /* Every step of the case from its initial state, in gradient mode `mode` (tt_conf_grad_mode): the
  * default mode through tt_train_step_seq, the other through tt_train_step_seq_mode. */
-static void run_cnn_train_mode(const tt_seq_t *model, uint32_t n_steps, tt_header_t h_x, int32_t seed, int32_t step,
-                               const char *suite, tt_grad_mode_t mode)
+typedef struct {
+    tt_seq_t model;
+    uint32_t n_steps;
+    int32_t seed, step;
+    tt_header_t h_x;
+    const char *suite;
+} cnn_case_t;
+
+static void run_cnn_train_mode(const void *ctx, tt_grad_mode_t mode)
 {
+    const cnn_case_t *cc = (const cnn_case_t *)ctx;
+    const tt_seq_t *model = &cc->model;
+    const tt_header_t h_x = cc->h_x;
+    const char *suite = cc->suite;
     tt_model_state_t state;
     tt_workspace_t ws;
     tt_workspace_size_t need;
@@ -361,8 +372,8 @@ static void run_cnn_train_mode(const tt_seq_t *model, uint32_t n_steps, tt_heade
     int32_t *labels;
     int8_t *x;
     int dflt = mode == TT_GRAD_DEFAULT;
-    state.seed = seed;
-    state.step = step;
+    state.seed = cc->seed;
+    state.step = cc->step;
     if (dflt ? !tt_conf_status(tt_seq_workspace_size(model, &need), "tt_seq_workspace_size")
              : !tt_conf_status(tt_seq_workspace_size_mode(model, mode, &need), "tt_seq_workspace_size_mode")) {
         return;
@@ -382,13 +393,10 @@ static void run_cnn_train_mode(const tt_seq_t *model, uint32_t n_steps, tt_heade
         state.h[p] = h_none;
     }
     n_x = model->batch * model->in_h * model->in_w * model->in_c;
-    ws.act = (int8_t *)tt_conf_alloc(need.act_bytes, 1u, "workspace act");
-    ws.err_a = (int8_t *)tt_conf_alloc(need.err_bytes, 1u, "workspace err_a");
-    ws.err_b = (int8_t *)tt_conf_alloc(need.err_bytes, 1u, "workspace err_b");
-    ws.acc = (int32_t *)tt_conf_alloc(need.acc_words, 4u, "workspace acc");
+    tt_conf_workspace(&need, &ws);
     x = (int8_t *)tt_conf_alloc(n_x, 1u, "batch x");
     labels = (int32_t *)tt_conf_alloc(model->batch, 4u, "batch labels");
-    for (k = 0; tt_conf_ok() && k < n_steps; ++k) {
+    for (k = 0; tt_conf_ok() && k < cc->n_steps; ++k) {
         tt_status_t st;
         if (!load_cnn_batch(model, k, n_x, x, labels)) break;
         if (dflt) {
@@ -405,24 +413,14 @@ static void run_cnn_train_mode(const tt_seq_t *model, uint32_t n_steps, tt_heade
 
 static int run_cnn_train(const tt_case_t *c, const char *suite)
 {
-    tt_seq_t model;
-    tt_header_t h_x;
-    tt_conf_mark_t mark;
-    uint32_t n_steps, m;
-    int32_t seed, step;
+    cnn_case_t cc;
     tt_conf_begin(c, suite);
-    if (!read_seq(&model, &n_steps) || !tt_conf_header("x_h", &h_x) || !tt_conf_scalar("seed", &seed) ||
-        !tt_conf_scalar("step", &step)) {
+    cc.suite = suite;
+    if (!read_seq(&cc.model, &cc.n_steps) || !tt_conf_header("x_h", &cc.h_x) || !tt_conf_scalar("seed", &cc.seed) ||
+        !tt_conf_scalar("step", &cc.step)) {
         return tt_conf_end();
     }
-    mark = tt_conf_mark();
-    for (m = 0; m < TT_CONF_GRAD_MODES && tt_conf_ok(); ++m) {
-        run_cnn_train_mode(&model, n_steps, h_x, seed, step, suite, tt_conf_grad_mode(m));
-        if (m + 1u < TT_CONF_GRAD_MODES) (void)tt_conf_rerun(mark);
-        if (!tt_conf_ok()) {
-            (void)tt_conf_fail("the failure above happened", tt_conf_grad_mode_name(tt_conf_grad_mode(m)));
-        }
-    }
+    tt_conf_each_grad_mode(run_cnn_train_mode, &cc);
     return tt_conf_end();
 }
 

@@ -105,9 +105,19 @@ static int check_step(const tt_mlp_t *model, const tt_mlp_state_t *state, const 
 
 /* Every step of the case from its initial state, in gradient mode `mode`: the default mode through
  * tt_train_step_mlp, the other through tt_train_step_seq_mode on the equivalent model (tt_mlp_to_seq). */
-static void run_train_mode(const tt_mlp_t *model, int32_t n_steps, tt_header_t h_x, tt_header_t h_target,
-                           int32_t seed, int32_t step, const char *suite, tt_grad_mode_t mode)
+typedef struct {
+    tt_mlp_t model;
+    int32_t n_steps, seed, step;
+    tt_header_t h_x, h_target;
+    const char *suite;
+} train_case_t;
+
+static void run_train_mode(const void *ctx, tt_grad_mode_t mode)
 {
+    const train_case_t *tc = (const train_case_t *)ctx;
+    const tt_mlp_t *model = &tc->model;
+    const tt_header_t h_x = tc->h_x, h_target = tc->h_target;
+    const char *suite = tc->suite;
     tt_mlp_state_t state;
     tt_mlp_workspace_t ws;
     tt_mlp_workspace_size_t need;
@@ -118,8 +128,8 @@ static void run_train_mode(const tt_mlp_t *model, int32_t n_steps, tt_header_t h
     int8_t *x, *target = NULL;
     uint32_t i, k;
     int dflt = mode == TT_GRAD_DEFAULT;
-    state.seed = seed;
-    state.step = step;
+    state.seed = tc->seed;
+    state.step = tc->step;
     if (!tt_conf_status(tt_mlp_to_seq(model, &seq), "tt_mlp_to_seq")) return;
     if (dflt ? !tt_conf_status(tt_mlp_workspace_size(model, &need), "tt_mlp_workspace_size")
              : !tt_conf_status(tt_seq_workspace_size_mode(&seq, mode, &need), "tt_seq_workspace_size_mode")) {
@@ -135,17 +145,14 @@ static void run_train_mode(const tt_mlp_t *model, int32_t n_steps, tt_header_t h
         state.w[i] = tt_conf_copy_i8(w); /* trained in place */
         if (!tt_conf_header(compose(&name, "layer", i, "/h", -1, NULL), &state.h[i])) return;
     }
-    ws.act = (int8_t *)tt_conf_alloc(need.act_bytes, 1u, "workspace act");
-    ws.err_a = (int8_t *)tt_conf_alloc(need.err_bytes, 1u, "workspace err_a");
-    ws.err_b = (int8_t *)tt_conf_alloc(need.err_bytes, 1u, "workspace err_b");
-    ws.acc = (int32_t *)tt_conf_alloc(need.acc_words, 4u, "workspace acc");
+    tt_conf_workspace(&need, &ws);
     x = (int8_t *)tt_conf_alloc(model->batch * model->sizes[0], 1u, "batch x");
     if (model->loss_mse) {
         target = (int8_t *)tt_conf_alloc(model->batch * model->sizes[model->n_layers], 1u, "batch target");
     } else {
         labels = (int32_t *)tt_conf_alloc(model->batch, 4u, "batch labels");
     }
-    for (k = 0; tt_conf_ok() && k < (uint32_t)n_steps; ++k) {
+    for (k = 0; tt_conf_ok() && k < (uint32_t)tc->n_steps; ++k) {
         tt_status_t st;
         if (!load_batch(model, k, x, labels, target)) break;
         if (dflt) {
@@ -162,24 +169,15 @@ static void run_train_mode(const tt_mlp_t *model, int32_t n_steps, tt_header_t h
 
 static int run_train(const tt_case_t *c, const char *suite)
 {
-    tt_mlp_t model;
-    tt_header_t h_x, h_target = {0, 0, 0};
-    tt_conf_mark_t mark;
-    int32_t n_steps, seed, step;
-    uint32_t m;
+    train_case_t tc;
     tt_conf_begin(c, suite);
-    if (!read_model(&model, &n_steps) || !tt_conf_header("x_h", &h_x) || !tt_conf_scalar("seed", &seed) ||
-        !tt_conf_scalar("step", &step) || (model.loss_mse && !tt_conf_header("target_h", &h_target))) {
+    tc.suite = suite;
+    tc.h_target.s = tc.h_target.u = tc.h_target.d = 0;
+    if (!read_model(&tc.model, &tc.n_steps) || !tt_conf_header("x_h", &tc.h_x) || !tt_conf_scalar("seed", &tc.seed) ||
+        !tt_conf_scalar("step", &tc.step) || (tc.model.loss_mse && !tt_conf_header("target_h", &tc.h_target))) {
         return tt_conf_end();
     }
-    mark = tt_conf_mark();
-    for (m = 0; m < TT_CONF_GRAD_MODES && tt_conf_ok(); ++m) {
-        run_train_mode(&model, n_steps, h_x, h_target, seed, step, suite, tt_conf_grad_mode(m));
-        if (m + 1u < TT_CONF_GRAD_MODES) (void)tt_conf_rerun(mark);
-        if (!tt_conf_ok()) {
-            (void)tt_conf_fail("the failure above happened", tt_conf_grad_mode_name(tt_conf_grad_mode(m)));
-        }
-    }
+    tt_conf_each_grad_mode(run_train_mode, &tc);
     return tt_conf_end();
 }
 
