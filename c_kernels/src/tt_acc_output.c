@@ -60,10 +60,11 @@ TT_RQ_LOOP(tt_rq_nonneg_window, TT_RQ_WINDOW_PARAMS, TT_RQ_NONE, TT_RQ_WINDOW)
 tt_status_t tt_acc_output_ex(const tt_config_t *cfg, const int32_t *acc, uint32_t n, int32_t max_abs, int32_t nonneg,
                              tt_hdr32_t h, int8_t *y, tt_header_t *h_y)
 {
-    uint32_t i, shift = (uint32_t)tt_requant_shift(cfg, max_abs), half = (1u << shift) >> 1, mul = 1u, ws = 0u, wh,
+    uint32_t shift = (uint32_t)tt_requant_shift(cfg, max_abs), half = (1u << shift) >> 1, mul = 1u, ws = 0u, wh,
                 left;
     tt_window_plan_t plan = tt_window_plan(cfg, tt_saturate(tt_rshift_round1(max_abs, (int32_t)shift), cfg->qmax));
     tt_status_t st;
+    if (cfg->qmax != 127) return TT_ERR_CONFIG; /* y is int8: both callers accept only payload_bits = 8 */
     h.s += (int32_t)shift;
     st = tt_hdr_narrow(tt_window_header(&plan, h), h_y);
     if (st != TT_OK || n == 0u) return st;
@@ -78,17 +79,7 @@ tt_status_t tt_acc_output_ex(const tt_config_t *cfg, const int32_t *acc, uint32_
     }
     wh = (1u << ws) >> 1;
     left = (uint32_t)plan.left;
-    if (cfg->qmax != 127) { /* not used by the int8 kernels; the same rule, any qmax */
-        uint32_t qmax = (uint32_t)cfg->qmax;
-        for (i = 0; i < n; i++) {
-            int32_t a = acc[i];
-            int32_t s = TT_RQ_SIGN(a);
-            uint32_t r = ((uint32_t)(a ^ s) - (uint32_t)s + half) >> shift;
-            if (r > qmax) r = qmax;
-            r = ((r << left) * mul + wh) >> ws;
-            y[i] = (int8_t)(((int32_t)r ^ s) - s);
-        }
-    } else if (left == 0u && ws == 0u) { /* already in the window */
+    if (left == 0u && ws == 0u) { /* already in the window */
         if (nonneg) tt_rq_nonneg(acc, n, y, half, shift);
         else tt_rq_signed(acc, n, y, half, shift);
     } else {

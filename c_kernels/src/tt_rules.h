@@ -328,6 +328,7 @@ static inline int tt_payload_ok(const tt_config_t *cfg, const int8_t *q, uint32_
 #endif
 
 tt_status_t tt_check_config(const tt_config_t *cfg);
+/* The int8 output of a forward layer from its int32 sums (spec 4.1); TT_ERR_CONFIG unless qmax = 127. */
 tt_status_t tt_acc_output(const tt_config_t *cfg, const int32_t *acc, uint32_t n, int32_t max_abs, tt_hdr32_t h,
                           int8_t *y, tt_header_t *h_y);
 /* The same; nonneg != 0 promises every acc[i] >= 0 (after a ReLU), which skips the sign steps. */
