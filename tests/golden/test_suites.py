@@ -27,7 +27,7 @@ from tintin.golden.check import check
 from tintin.golden.format import EXPECT_STATUS, Case, Suite, compare_case, load_suite
 from tintin.golden.generate import DATA_DIR
 from tintin.golden.suites import ORACLES, SUITES
-from tintin.golden.suites._common import oracle_status
+from tintin.golden.suites._common import is_header_name, oracle_status
 from tintin.reference.config import NITI, SPEC_VERSION, TINTIN
 
 LEVEL = "ci"
@@ -121,10 +121,6 @@ def committed(name: str) -> Suite:
         pytest.importorskip("jsonschema", reason="the dev extra (jsonschema) validates the schema")
         _LOADED[name] = load_suite(committed_path(name), schema=True, require_canonical=True)
     return _LOADED[name]
-
-
-def is_header(tensor_name: str) -> bool:
-    return tensor_name == "h" or tensor_name.startswith("h_") or tensor_name.endswith(("/h", "_h"))
 
 
 def inputs_of(case: Case) -> dict[str, np.ndarray]:
@@ -340,7 +336,7 @@ def test_inputs_inside_documented_domains() -> None:
     for name in INTERFACE:  # payloads are symmetric (spec 2.1): -128 is never an input
         for c in committed(name).cases:
             for tname, t in c.inputs.items():
-                if t.dtype == "int8" and not is_header(tname):
+                if t.dtype == "int8" and not is_header_name(tname):
                     assert -128 not in t.data, f"{c.id}: payload {tname} holds -128"
     rescale = accepted("rescale_to_coarser")
     for c in rescale:
