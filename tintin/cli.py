@@ -18,7 +18,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("tintin.cmd_demo", "run the main job end to end on the bundled default data"),
     "golden": ("tintin.golden.cli", "generate, check and emit golden test vectors"),
     "prove": ("tintin.proofs.cli", "prove overflow-freedom of the integer rules with Z3"),
-    "conformance": ("tintin.kernels.cli", "build the C kernels and check them against the goldens"),
+    "conformance": ("tintin.kernels.driver.cli", "build the C kernels and check them against the goldens"),
     "bench": ("tintin.cmd_bench", "measure memory, instructions and speed; write BENCHMARKS.md"),
 }
 

@@ -5,7 +5,7 @@
  * line at a time (one SYS_WRITE0 per line on Cortex-M), so lines never interleave and
  * Renode's terminal tester sees complete lines.
  *
- * Lines the Python runner (c_kernels/run.py) parses:
+ * Lines the Python runner (c_kernels/driver/run.py) parses:
  *   MISMATCH suite=<s> case=<c> tensor=<t> index=<i> expected=<e> actual=<a>
  *   SUMMARY suite=<s> cases=<n> passed=<n> failed=<n>
  *   ~~~ALL TESTS PASSED~~~   or   ~~~SOME TESTS FAILED~~~   (TFLite Micro convention)

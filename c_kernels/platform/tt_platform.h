@@ -16,7 +16,7 @@
 #define TT_NORETURN
 #endif
 
-/* Exit statuses shared by every target; c_kernels/run.py mirrors them. */
+/* Exit statuses shared by every target; c_kernels/driver/run.py mirrors them. */
 #define TT_EXIT_PASS 0  /* every check passed */
 #define TT_EXIT_FAIL 1  /* at least one check failed */
 #define TT_EXIT_ERROR 2 /* the test program misused the harness (bad tensor, bad index) */

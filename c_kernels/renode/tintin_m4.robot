@@ -2,7 +2,7 @@
 Runs a tintin test ELF built for target m4 on the inline MPS2-AN386-like platform and
 passes when the program prints the TFLite Micro pass line through semihosting.
     renode-test c_kernels/renode/tintin_m4.robot --variable ELF:/abs/path/selftest.m4.elf
-c_kernels/run.py (run_renode) runs exactly this. Renode's semihosting has no
+c_kernels/driver/run.py (run_renode) runs exactly this. Renode's semihosting has no
 SYS_EXIT_EXTENDED, so the pass line, not the exit status, is the verdict here.
 Renode releases before 1.14 also need these settings:
     Resource ${RENODEKEYWORDS} / Suite Setup Setup / Suite Teardown Teardown /

@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from tintin.kernels.build import PACKAGE_DIR
-from tintin.kernels.presets import CONFIG_FIELDS, write_presets_header
+from tintin.kernels.driver.build import PACKAGE_DIR
+from tintin.kernels.driver.presets import CONFIG_FIELDS, write_presets_header
 
 TT_OK, TT_ERR_NULL, TT_ERR_SHAPE, TT_ERR_RANGE, TT_ERR_CONFIG, TT_ERR_HEADER = range(6)
 TT_MLP_MAX_LAYERS = 8

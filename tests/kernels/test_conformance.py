@@ -21,7 +21,7 @@ import pytest
 from tintin.cli import main
 from tintin.golden.format import Case, Suite, Tensor, load_suite, write_suite
 from tintin.golden.generate import DATA_DIR
-from tintin.kernels.conformance import (
+from tintin.kernels.driver.conformance import (
     KNOWN_SUITES,
     RENODE_TARGET,
     ProgramResult,
@@ -30,9 +30,9 @@ from tintin.kernels.conformance import (
     group_headers,
     main_source,
 )
-from tintin.kernels.conformance_report import JSON_NAME, JUNIT_NAME, MARKDOWN_NAME
-from tintin.kernels.run import RENODE_SKIP_REASON, RunResult
-from tintin.kernels.targets import ALL_TARGETS, CORTEX_M_TARGETS, TARGETS
+from tintin.kernels.driver.report import JSON_NAME, JUNIT_NAME, MARKDOWN_NAME
+from tintin.kernels.driver.run import RENODE_SKIP_REASON, RunResult
+from tintin.kernels.driver.targets import ALL_TARGETS, CORTEX_M_TARGETS, TARGETS
 
 TOOLS = (pytest.mark.toolchain, pytest.mark.qemu)
 CI_SUITES = sorted(p.name.removesuffix(".ci.json") for p in DATA_DIR.glob("*.ci.json"))

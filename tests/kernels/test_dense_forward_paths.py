@@ -18,9 +18,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tintin.kernels.build import PACKAGE_DIR, build_program
-from tintin.kernels.presets import write_presets_header
-from tintin.kernels.run import run_program
+from tintin.kernels.driver.build import PACKAGE_DIR, build_program
+from tintin.kernels.driver.presets import write_presets_header
+from tintin.kernels.driver.run import run_program
 from tintin.reference import layers as L
 from tintin.reference.config import PRESETS
 from tintin.reference.layers import QTensor

@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import pytest
 
-from tintin.kernels.build import (
+from tintin.kernels.driver.build import (
     CORTEXM_DIR,
     SELFTEST_DIR,
     CompileError,
@@ -26,7 +26,7 @@ from tintin.kernels.build import (
     is_soft_helper,
     platform_sources,
 )
-from tintin.kernels.run import (
+from tintin.kernels.driver.run import (
     EXIT_FAIL,
     EXIT_FAULT,
     FAIL_LINE,
@@ -39,7 +39,7 @@ from tintin.kernels.run import (
     run_renode,
     which_tools,
 )
-from tintin.kernels.targets import ALL_TARGETS, CORTEX_M_TARGETS, TARGETS, get_target
+from tintin.kernels.driver.targets import ALL_TARGETS, CORTEX_M_TARGETS, TARGETS, get_target
 
 TIMEOUT_S = 20.0
 SELFTEST_SOURCES = [SELFTEST_DIR / "selftest_main.c", SELFTEST_DIR / "selftest_cases.c"]

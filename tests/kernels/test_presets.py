@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tintin.kernels.conformance import KNOWN_SUITES, preset_for
-from tintin.kernels.presets import (
+from tintin.kernels.driver.conformance import KNOWN_SUITES, preset_for
+from tintin.kernels.driver.presets import (
     CONFIG_FIELDS,
     HEADER_NAME,
     PresetError,

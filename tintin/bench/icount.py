@@ -34,9 +34,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tintin.kernels.build import find_tool
-from tintin.kernels.run import qemu_command
-from tintin.kernels.targets import Target
+from tintin.kernels.driver.build import find_tool
+from tintin.kernels.driver.run import qemu_command
+from tintin.kernels.driver.targets import Target
 
 BEGIN_SYMBOL = "tt_bench_begin"
 END_SYMBOL = "tt_bench_end"

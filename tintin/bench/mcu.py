@@ -24,9 +24,9 @@ from typing import Any
 from tintin.bench.icount import Bracket, CountError, SourceMap, SymbolTable, TraceRun, count_brackets
 from tintin.bench.models import BEARING_AE, DIGITS_MLP, LENET8_B8, SPECTRUM, BenchModel, CModel
 from tintin.bench.ram import DEFAULT_GRAD_MODE, GRAD_MODES, HostKernels
-from tintin.kernels.build import PACKAGE_DIR, build_program, code_size
-from tintin.kernels.presets import write_presets_header
-from tintin.kernels.targets import TARGETS, Target
+from tintin.kernels.driver.build import PACKAGE_DIR, build_program, code_size
+from tintin.kernels.driver.presets import write_presets_header
+from tintin.kernels.driver.targets import TARGETS, Target
 
 BENCH_DIR = PACKAGE_DIR / "bench"
 INCLUDE_DIR = PACKAGE_DIR / "include"

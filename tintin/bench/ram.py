@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from tintin.bench.models import BenchModel, CModel
-from tintin.kernels.build import PACKAGE_DIR, find_tool
+from tintin.kernels.driver.build import PACKAGE_DIR, find_tool
 
 TT_SEQ_MAX_LAYERS = 16
 TT_MAX_PARAM_LAYERS = 8

@@ -16,7 +16,7 @@ from tintin.bench import jaxspeed, mcu, report, tooltimes
 from tintin.bench.machine import machine_info
 from tintin.bench.models import DIGITS_MLP, LENET8_B16, LENET28_B8, RAM_MODELS, BenchModel
 from tintin.bench.ram import HostKernels, account, build_host_library
-from tintin.kernels.build import CompileError, ToolMissing
+from tintin.kernels.driver.build import CompileError, ToolMissing
 
 SCHEMA = "tintin-bench/1"
 MD_NAME = "BENCHMARKS.md"

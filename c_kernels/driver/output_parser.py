@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from tintin.golden.emit_c import HeaderInfo
 
-from .conformance_results import ProgramResult, Results
+from .results import ProgramResult, Results
 from .run import RunResult
 from .targets import get_target
 

@@ -12,7 +12,7 @@ from tintin.golden.model import Suite
 from tintin.reference.config import NITI, TINTIN, NumericsConfig
 
 from .build import find_tool
-from .conformance_results import Results, SuiteResult
+from .results import Results, SuiteResult
 from .targets import KIB, Target, get_target
 
 # Suites with a C runner tt_run_case_<suite> (c_kernels/conformance/tt_conf.h), in report order.

@@ -29,7 +29,7 @@ EXIT_FAULT = 3
 PASS_LINE = "~~~ALL TESTS PASSED~~~"
 FAIL_LINE = "~~~SOME TESTS FAILED~~~"
 
-RENODE_DIR = Path(__file__).resolve().parent / "renode"
+RENODE_DIR = Path(__file__).resolve().parent.parent / "renode"
 RENODE_ROBOT = RENODE_DIR / "tintin_m4.robot"
 RENODE_SKIP_REASON = (
     "renode-test not on PATH (Renode is not installable from this machine's registries; "

@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
 
     from .build import ToolMissing
     from .conformance import ConformanceError, run_conformance
-    from .conformance_report import table, write_reports
+    from .report import table, write_reports
 
     bar = tqdm(total=0, unit="task", desc="conformance", disable=args.no_progress or None, file=sys.stderr)
 

@@ -13,10 +13,10 @@ from tintin.golden.emit_c import HeaderInfo
 from tintin.golden.model import GoldenFormatError, Suite
 
 from .build import CompileError, build_program, check_no_soft_helpers, code_size, compile_objects
-from .conformance_output import apply_run
-from .conformance_plan import RENODE_TARGET, plan_programs
-from .conformance_results import KernelCheck, ProgramResult, Results
-from .conformance_sources import INCLUDE_DIR, KERNEL_SOURCES, RUNNER_SOURCES, SRC_DIR, write_program_sources
+from .output_parser import apply_run
+from .plan import RENODE_TARGET, plan_programs
+from .program_sources import INCLUDE_DIR, KERNEL_SOURCES, RUNNER_SOURCES, SRC_DIR, write_program_sources
+from .results import KernelCheck, ProgramResult, Results
 from .run import RENODE_SKIP_REASON, run_program, run_renode
 from .targets import get_target
 

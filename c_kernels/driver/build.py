@@ -27,7 +27,8 @@ from pathlib import Path
 
 from .targets import Target, get_target
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+# The c_kernels/ folder (this driver lives in c_kernels/driver/).
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
 PLATFORM_DIR = PACKAGE_DIR / "platform"
 CORTEXM_DIR = PLATFORM_DIR / "cortexm"
 HOST_DIR = PLATFORM_DIR / "host"

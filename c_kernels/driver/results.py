@@ -1,6 +1,6 @@
 """The conformance results: one suite on one target, one built program, one core's kernel
-objects, and the whole run. Plain records: they are filled by conformance_output.py and
-conformance_target.py, and written out by conformance_report.py."""
+objects, and the whole run. Plain records: they are filled by output_parser.py and
+target_job.py, and written out by report.py."""
 
 from __future__ import annotations
 

@@ -9,8 +9,8 @@ import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from .conformance_plan import RENODE_TARGET
-from .conformance_results import ConformanceReport, SuiteResult
+from .plan import RENODE_TARGET
+from .results import ConformanceReport, SuiteResult
 
 MARKDOWN_NAME = "conformance.md"
 JSON_NAME = "conformance.json"

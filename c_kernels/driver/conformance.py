@@ -1,9 +1,9 @@
 """Conformance driver: the C kernels against the golden vectors, on the host and every core.
 
-``run_conformance`` plans the run (conformance_plan.py), runs every target's programs in
-parallel with the kernel-object checks (conformance_target.py, reading output with
-conformance_output.py) and returns a ``ConformanceReport`` (conformance_results.py; see
-conformance_report.py for the Markdown, JSON and JUnit XML forms). ``tintin conformance``
+``run_conformance`` plans the run (plan.py), runs every target's programs in
+parallel with the kernel-object checks (target_job.py, reading output with
+output_parser.py) and returns a ``ConformanceReport`` (results.py; see
+report.py for the Markdown, JSON and JUnit XML forms). ``tintin conformance``
 (cli.py) is the command. The names other code imports from here are re-exported below.
 """
 
@@ -20,8 +20,8 @@ from tintin.golden.generate import default_dir
 from tintin.golden.loader import load_suite
 
 from .build import ToolMissing
-from .conformance_output import apply_run
-from .conformance_plan import (
+from .output_parser import apply_run
+from .plan import (
     KNOWN_SUITES,
     RENODE_TARGET,
     ConformanceError,
@@ -35,10 +35,10 @@ from .conformance_plan import (
     resolve_targets,
     select_suites,
 )
-from .conformance_results import ConformanceReport, KernelCheck, ProgramResult, SuiteResult
-from .conformance_sources import CONF_DIR, INCLUDE_DIR, main_source
-from .conformance_target import DEFAULT_TIMEOUT_S, TargetJob, check_kernels, run_renode_programs, run_target
 from .presets import write_presets_header
+from .program_sources import CONF_DIR, INCLUDE_DIR, main_source
+from .results import ConformanceReport, KernelCheck, ProgramResult, SuiteResult
+from .target_job import DEFAULT_TIMEOUT_S, TargetJob, check_kernels, run_renode_programs, run_target
 from .targets import CORTEX_M_TARGETS
 
 ProgressFn = Callable[[str], None]
