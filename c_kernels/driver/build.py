@@ -37,6 +37,7 @@ SELFTEST_DIR = PLATFORM_DIR / "selftest"
 # Debian package that provides each tool (what scripts/bootstrap.sh installs).
 TOOL_PACKAGES: dict[str, str] = {
     "gcc": "gcc",
+    "nm": "binutils",
     "arm-none-eabi-gcc": "gcc-arm-none-eabi",
     "arm-none-eabi-nm": "binutils-arm-none-eabi",
     "arm-none-eabi-size": "binutils-arm-none-eabi",
@@ -200,13 +201,15 @@ def build_program(
     defines: Iterable[str] = (),
     *,
     name: str | None = None,
+    objects: Sequence[PathLike] = (),
 ) -> Path:
     """Compile sources and link them with the platform layer into one program.
 
     Returns ``<out_dir>/<name>.<target>.elf`` for Cortex-M targets (a map file sits
     beside it) or ``<out_dir>/<name>.host`` for the host. ``name`` defaults to the first
-    source's stem. Raises ToolMissing if the compiler (or newlib) is absent and
-    CompileError, with the compiler's stderr, if compiling or linking fails.
+    source's stem. ``objects`` are compiled objects or static libraries linked after the
+    sources (the kernel library under test, compiled once per target). Raises ToolMissing
+    if the compiler (or newlib) is absent and CompileError, with the compiler's stderr, if compiling or linking fails.
     """
     t = get_target(target)
     if not sources:
@@ -216,7 +219,7 @@ def build_program(
     program = name or Path(sources[0]).stem
     defines = list(defines)
     user_objs = compile_objects(t, sources, include_dirs, out / f"{program}.{t.name}.obj", defines)
-    objs = [*_platform_objects(t, cc, out), *user_objs]
+    objs = [*_platform_objects(t, cc, out), *user_objs, *(Path(o) for o in objects)]
     if t.is_host:
         exe = out / f"{program}.host"
         link = [cc, *t.all_cflags, *map(str, objs), "-o", str(exe)]

@@ -48,6 +48,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--jobs", type=int, default=None, metavar="N", help="targets built and run in parallel (default: CPU count)"
     )
+    parser.add_argument(
+        "--kernels",
+        action="append",
+        default=[],
+        metavar="DIR_OR_LIB",
+        help="the kernel library under test: a folder of C/assembly sources defining some tt_* functions of "
+        "tintin.h, or a static library (TARGET=lib.a for one target); repeatable. Functions it does not define "
+        "come from the reference kernels (docs/user-kernels.md)",
+    )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
@@ -63,8 +72,14 @@ def run(args: argparse.Namespace) -> int:
 
     from .build import ToolMissing
     from .conformance import ConformanceError, run_conformance
+    from .kernel_library import KernelLibraryError, parse_kernel_spec
     from .report import table, write_reports
+    from .targets import ALL_TARGETS
 
+    try:
+        kernels = [parse_kernel_spec(k, ALL_TARGETS) for k in args.kernels]
+    except KernelLibraryError as exc:
+        raise UserError(str(exc)) from None
     bar = tqdm(total=0, unit="task", desc="conformance", disable=args.no_progress or None, file=sys.stderr)
 
     def on_plan(total: int) -> None:
@@ -86,8 +101,9 @@ def run(args: argparse.Namespace) -> int:
             jobs=args.jobs or os.cpu_count() or 1,
             progress=progress,
             on_plan=on_plan,
+            kernels=kernels,
         )
-    except ConformanceError as exc:
+    except (ConformanceError, KernelLibraryError) as exc:
         raise UserError(str(exc)) from None
     except ToolMissing as exc:
         raise UserError(str(exc)) from None
@@ -96,8 +112,11 @@ def run(args: argparse.Namespace) -> int:
 
     paths = write_reports(report, args.out)
     print(table(report))
+    for target, functions in report.user_functions.items():
+        if functions:
+            print(f"kernels under test on {target}: " + ", ".join(f"{f} ({w})" for f, w in functions.items()))
     for r in report.failures:
-        print(f"FAIL {r.suite} on {r.target} ({r.state}): {r.first_failure or r.detail}")
+        print(f"FAIL {r.suite} on {r.target} ({r.state}): {r.failure_text}")
     for k in report.kernel_checks:
         if not k.clean:
             print(f"FAIL kernel objects for {k.target}: {k.error or ', '.join(k.helpers)}")

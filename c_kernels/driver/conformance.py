@@ -20,6 +20,7 @@ from tintin.golden.generate import default_dir
 from tintin.golden.loader import load_suite
 
 from .build import ToolMissing
+from .kernel_library import KernelLibrary, KernelSpec, resolve_library
 from .output_parser import apply_run
 from .plan import (
     KNOWN_SUITES,
@@ -55,9 +56,14 @@ def run_conformance(
     jobs: int | None = None,
     progress: ProgressFn | None = None,
     on_plan: Callable[[int], None] | None = None,
+    kernels: Sequence[KernelSpec] = (),
 ) -> ConformanceReport:
     """Build and run the conformance programs; never raises for a kernel failure (those are
-    in the report), only for a bad request (ConformanceError) or a missing tool (ToolMissing)."""
+    in the report), only for a bad request (ConformanceError), a kernel library that cannot
+    be used (KernelLibraryError) or a missing tool (ToolMissing).
+
+    ``kernels``: the user's kernel library (kernel_library.py); functions it does not define
+    come from the reference kernels in c_kernels/src."""
     start = time.monotonic()
     names = resolve_targets(targets)
     data = Path(data_dir) if data_dir is not None else default_dir(level)
@@ -68,18 +74,22 @@ def run_conformance(
     results, runnable = plan_results([load_suite(files[s]) for s in chosen], columns)
     root = Path(build_dir).resolve()
     include_dirs = [INCLUDE_DIR, CONF_DIR, write_presets_header(root / "include").parent]
-    jobs_list = [TargetJob(t, runnable, root / t, include_dirs, timeout_s) for t in names]
+    workers = max(1, jobs or os.cpu_count() or 1)
+    libraries = _resolve_libraries(names, kernels, root, workers)
+    for (suite, target), r in results.items():
+        if target in libraries:
+            r.implementation = libraries[target].implementation(_suite_kernel(runnable, suite))
+    jobs_list = [TargetJob(t, runnable, root / t, include_dirs, timeout_s, libraries[t]) for t in names]
     checks_for = [t for t in names if t in CORTEX_M_TARGETS]
     if on_plan is not None:
         on_plan(len(jobs_list) + len(checks_for) + (1 if "m4" in names else 0))
     kernel_checks: dict[str, KernelCheck] = {}
-    workers = max(1, jobs or os.cpu_count() or 1)
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futures: dict[Future[Any], str] = {}
         for j in jobs_list if runnable else []:
             futures[pool.submit(run_target, j, results)] = j.target
         for t in checks_for:
-            futures[pool.submit(check_kernels, t, root / t)] = f"{t} kernel objects"
+            futures[pool.submit(check_kernels, libraries[t])] = f"{t} kernel objects"
         for future in as_completed(futures):
             value = future.result()  # a ToolMissing or bug propagates
             if isinstance(value, KernelCheck):
@@ -102,7 +112,21 @@ def run_conformance(
         kernel_checks=[kernel_checks[t] for t in checks_for if t in kernel_checks],
         wall_s=time.monotonic() - start,
         renode_note=renode_note,
+        user_functions={t: lib.user_functions for t, lib in libraries.items()},
     )
+
+
+def _resolve_libraries(names: Sequence[str], kernels: Sequence[KernelSpec], root: Path,
+                       workers: int) -> dict[str, KernelLibrary]:
+    """Each target's kernel library, compiled once, before any program is built: a problem
+    with the user's library stops the run with one message rather than failing every cell."""
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {t: pool.submit(resolve_library, t, kernels, root / t) for t in names}
+        return {t: f.result() for t, f in futures.items()}
+
+
+def _suite_kernel(suites: Sequence[Any], name: str) -> str:
+    return next((s.kernel for s in suites if s.name == name), "")
 
 
 __all__ = [

@@ -56,9 +56,14 @@ def to_markdown(report: ConformanceReport) -> str:
     ]
     if failures:
         out += ["| suite | target | state | first failure |", "| --- | --- | --- | --- |"]
-        out += [f"| {r.suite} | {r.target} | {r.state} | `{r.first_failure or r.detail}` |" for r in failures]
+        out += [f"| {r.suite} | {r.target} | {r.state} | `{r.failure_text}` |" for r in failures]
     else:
         out.append("None: every case matched bit for bit.")
+    if any(report.user_functions.values()):
+        out += ["", "## Kernel library under test (--kernels)", "",
+                "Functions not listed come from the reference kernels in `c_kernels/src`.", "",
+                "| target | function | defined in |", "| --- | --- | --- |"]
+        out += [f"| {t} | {fn} | `{where}` |" for t, fns in report.user_functions.items() for fn, where in fns.items()]
     out += ["", "## Kernel objects per core (no float, no 64-bit helpers; code size in bytes)", ""]
     out += ["| core | float/64-bit helpers | text | data | bss |", "| --- | --- | --- | --- | --- |"]
     for k in report.kernel_checks:
@@ -96,6 +101,7 @@ def to_json(report: ConformanceReport) -> dict[str, object]:
         "kernel_checks": [k.to_json() for k in report.kernel_checks],
         "programs": [p.to_json() for p in report.programs],
         "renode": report.renode_note,
+        "user_functions": report.user_functions,
     }
 
 
@@ -113,7 +119,7 @@ def to_junit(report: ConformanceReport) -> ET.ElementTree:
                 ET.SubElement(case, "skipped", message=r.detail)
                 counts["skipped"] += 1
             elif r.state != "passed":
-                failure = ET.SubElement(case, "failure", message=r.first_failure or r.detail, type=r.state)
+                failure = ET.SubElement(case, "failure", message=r.failure_text, type=r.state)
                 failure.text = f"{r.label}: {r.detail}".strip()
                 counts["failures"] += 1
         for key, value in counts.items():

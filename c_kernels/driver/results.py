@@ -22,10 +22,17 @@ class SuiteResult:
     first_failure: str | None = None
     detail: str = ""
     parts_seen: int = 0
+    implementation: str = "reference"  # or the user's functions this suite exercises (--kernels)
 
     @property
     def ok(self) -> bool:
         return self.state == "passed"
+
+    @property
+    def failure_text(self) -> str:
+        """What went wrong, naming the user's functions when they were under test."""
+        text = self.first_failure or self.detail
+        return text if self.implementation == "reference" else f"{text} [under test: {self.implementation}]"
 
     @property
     def label(self) -> str:
@@ -44,6 +51,7 @@ class SuiteResult:
             "failed": self.failed,
             "first_failure": self.first_failure,
             "detail": self.detail,
+            "implementation": self.implementation,
         }
 
 
@@ -104,6 +112,7 @@ class ConformanceReport:
     kernel_checks: list[KernelCheck]
     wall_s: float = 0.0
     renode_note: str = ""
+    user_functions: dict[str, dict[str, str]] = field(default_factory=dict)  # target -> symbol -> origin
 
     def result(self, suite: str, target: str) -> SuiteResult:
         return self.results[(suite, target)]

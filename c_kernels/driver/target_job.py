@@ -12,10 +12,11 @@ from pathlib import Path
 from tintin.golden.emit_c import HeaderInfo
 from tintin.golden.model import GoldenFormatError, Suite
 
-from .build import CompileError, build_program, check_no_soft_helpers, code_size, compile_objects
+from .build import CompileError, build_program, check_no_soft_helpers, code_size
+from .kernel_library import KernelLibrary
 from .output_parser import apply_run
 from .plan import RENODE_TARGET, plan_programs
-from .program_sources import INCLUDE_DIR, KERNEL_SOURCES, RUNNER_SOURCES, SRC_DIR, write_program_sources
+from .program_sources import RUNNER_SOURCES, write_program_sources
 from .results import KernelCheck, ProgramResult, Results
 from .run import RENODE_SKIP_REASON, run_program, run_renode
 from .targets import get_target
@@ -32,6 +33,7 @@ class TargetJob:
     build_dir: Path
     include_dirs: list[Path]
     timeout_s: float
+    library: KernelLibrary  # the kernels every program of this target links
     programs: list[ProgramResult] = field(default_factory=list)
 
 
@@ -39,10 +41,11 @@ def _build_program(job: TargetJob, name: str, headers: Sequence[HeaderInfo], gol
     sources = write_program_sources(job.build_dir / name, job.target, name, headers)
     return build_program(
         job.target,
-        [*sources, *RUNNER_SOURCES, *KERNEL_SOURCES],
+        [*sources, *RUNNER_SOURCES],
         [*job.include_dirs, golden_dir],
         job.build_dir,
         name=name,
+        objects=job.library.objects,
     )
 
 
@@ -89,13 +92,12 @@ def run_target(job: TargetJob, results: Results) -> list[ProgramResult]:
     return job.programs
 
 
-def check_kernels(target: str, build_dir: Path) -> KernelCheck:
-    """Kernel objects alone (no harness, no libc): helper symbols and code size."""
-    check = KernelCheck(target)
+def check_kernels(library: KernelLibrary) -> KernelCheck:
+    """The kernel library of one core alone (no harness, no libc): helper symbols and code size."""
+    check = KernelCheck(library.target)
     try:
-        objs = compile_objects(target, KERNEL_SOURCES, [INCLUDE_DIR, SRC_DIR], build_dir / "kernel_objects")
-        check.helpers = check_no_soft_helpers(objs)
-        check.size = code_size(objs)
+        check.helpers = check_no_soft_helpers(library.objects)
+        check.size = code_size(library.objects)
     except CompileError as exc:
         check.error = _compiler_error(exc)
     return check

@@ -11,6 +11,14 @@
 
 #include <stdint.h>
 
+/* Version of this interface (types, signatures, statuses). A kernel library tested with
+ * `tintin conformance --kernels` is compiled with TT_REQUIRE_ABI_VERSION set to the version
+ * the goldens and the harness were written for; a different copy of this header stops there. */
+#define TT_ABI_VERSION 1
+#if defined(TT_REQUIRE_ABI_VERSION) && TT_REQUIRE_ABI_VERSION != TT_ABI_VERSION
+#error "tintin.h: TT_ABI_VERSION differs from the version the goldens were made for"
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
