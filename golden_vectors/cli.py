@@ -64,6 +64,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--data", type=Path, help="folder with the suite files (default as generate)")
     p.add_argument("--out", type=Path, default=Path("build/golden_c"), help="header folder")
     p.add_argument(
+        "--framework",
+        choices=("plain", "unity", "ztest"),
+        default=None,
+        help="write self-contained test sources for this test framework (one test per suite, needing only "
+        "tintin.h and the kernels from outside --out; docs/golden-c-abi.md) instead of bare headers",
+    )
+    p.add_argument(
         "--max-bytes",
         type=int,
         default=None,
@@ -157,6 +164,17 @@ def _emit_c(args: argparse.Namespace, data: Path) -> int:
             f"--level {args.level}` first"
         )
     budget = DEFAULT_MAX_BYTES if args.max_bytes is None else (args.max_bytes or None)
+    if args.framework:
+        from tintin.kernels.driver.framework_export import export_tests
+
+        from .loader import load_suite
+
+        try:
+            written = export_tests([load_suite(f) for f in files], args.out, args.framework, budget)
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
+        print(f"wrote {len(written)} files for {args.framework} into {args.out} (build: {args.out / 'README.md'})")
+        return 0
     result = emit_c(files, args.out, max_bytes_per_header=budget)
     for h in result.headers:
         print(f"wrote {args.out / h.file} ({h.n_cases} cases, ~{h.estimated_bytes} bytes)")
