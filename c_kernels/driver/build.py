@@ -89,18 +89,24 @@ def platform_include_dirs() -> list[Path]:
     return [PLATFORM_DIR]
 
 
-def platform_sources(target: str | Target) -> list[Path]:
-    """The platform sources linked into every program for this target."""
+def board_sources(target: str | Target) -> list[Path]:
+    """What any program needs to run on the target: for Cortex-M the vector table, reset
+    handler and semihosting output (tt_platform.h), nothing of the test harness; for the host,
+    stdio. A program of the user's own links these alone (build_program(..., harness=False))."""
+    if get_target(target).is_host:
+        return [HOST_DIR / "tt_platform_host.c"]
+    return [CORTEXM_DIR / "tt_semihost.c", CORTEXM_DIR / "startup.c", CORTEXM_DIR / "vectors.S"]
+
+
+def platform_sources(target: str | Target, harness: bool = True) -> list[Path]:
+    """The platform sources linked into every program for this target: the board layer and,
+    with harness, the line harness and case model (and on Cortex-M the detailed FAULT line)."""
     t = get_target(target)
+    if not harness:
+        return board_sources(t)
     common = [PLATFORM_DIR / "tt_harness.c", PLATFORM_DIR / "tt_cases.c"]
-    if t.is_host:
-        return [*common, HOST_DIR / "tt_platform_host.c"]
-    return [
-        *common,
-        CORTEXM_DIR / "tt_semihost.c",
-        CORTEXM_DIR / "startup.c",
-        CORTEXM_DIR / "vectors.S",
-    ]
+    fault = [] if t.is_host else [CORTEXM_DIR / "tt_fault_report.c"]
+    return [*common, *fault, *board_sources(t)]
 
 
 def _define_flag(define: str) -> str:
@@ -176,10 +182,10 @@ def compile_objects(
     return objs
 
 
-def _platform_objects(t: Target, cc: str, out_dir: Path) -> list[Path]:
+def _platform_objects(t: Target, cc: str, out_dir: Path, harness: bool = True) -> list[Path]:
     """Platform objects for this target, reused while compiler, flags and sources are
     unchanged (the cache key covers all three)."""
-    sources = platform_sources(t)
+    sources = platform_sources(t, harness)
     key = hashlib.sha256()
     key.update("\0".join([cc, *t.all_cflags]).encode())
     for path in sorted({*sources, *PLATFORM_DIR.glob("*.h")}):
@@ -202,13 +208,15 @@ def build_program(
     *,
     name: str | None = None,
     objects: Sequence[PathLike] = (),
+    harness: bool = True,
 ) -> Path:
     """Compile sources and link them with the platform layer into one program.
 
     Returns ``<out_dir>/<name>.<target>.elf`` for Cortex-M targets (a map file sits
     beside it) or ``<out_dir>/<name>.host`` for the host. ``name`` defaults to the first
     source's stem. ``objects`` are compiled objects or static libraries linked after the
-    sources (the kernel library under test, compiled once per target). Raises ToolMissing
+    sources (the kernel library under test, compiled once per target). ``harness=False``
+    links only the board layer (board_sources): for a program with its own output. Raises ToolMissing
     if the compiler (or newlib) is absent and CompileError, with the compiler's stderr, if compiling or linking fails.
     """
     t = get_target(target)
@@ -219,7 +227,7 @@ def build_program(
     program = name or Path(sources[0]).stem
     defines = list(defines)
     user_objs = compile_objects(t, sources, include_dirs, out / f"{program}.{t.name}.obj", defines)
-    objs = [*_platform_objects(t, cc, out), *user_objs, *(Path(o) for o in objects)]
+    objs = [*_platform_objects(t, cc, out, harness), *user_objs, *(Path(o) for o in objects)]
     if t.is_host:
         exe = out / f"{program}.host"
         link = [cc, *t.all_cflags, *map(str, objs), "-o", str(exe)]

@@ -362,3 +362,37 @@ def test_selftest_on_renode_when_installed(build_root: Path) -> None:
     result = run_renode(program, 180.0)
     assert result.passed, result.describe()
 
+
+
+# ---- the board layer alone: a user's own program, no harness ----------------------------------
+
+OWN_MAIN = r"""
+#include "tintin.h"
+#include "tt_platform.h"
+/* A user's program: its own output through the platform call, a kernel, no tintin harness. */
+int main(void)
+{
+    int32_t acc[3] = {-5, 0, 7}, y[3];
+    if (tt_relu_forward(acc, y, 3u) != TT_OK || y[0] != 0 || y[2] != 7) return 1;
+    tt_platform_write("own program ok\n");
+    return 0;
+}
+"""
+
+
+@pytest.mark.parametrize("target", [target_param("host"), target_param("m4"), target_param("m0plus")])
+def test_board_layer_links_without_the_harness(target: str, tmp_path: Path) -> None:
+    from tintin.kernels.driver.program_sources import INCLUDE_DIR, SRC_DIR
+
+    main_c = tmp_path / "own_main.c"
+    main_c.write_text(OWN_MAIN)
+    program = build_program(target, [main_c, SRC_DIR / "tt_relu_forward.c"], [INCLUDE_DIR, SRC_DIR], tmp_path,
+                            harness=False)
+    result = run_program(target, program, TIMEOUT_S)
+    assert result.status == 0 and "own program ok" in result.output, result.describe()
+    if target != "host":
+        nm = subprocess.run([find_tool("arm-none-eabi-nm"), str(program)], capture_output=True, text=True,
+                            check=True).stdout
+        defined = {line.split()[-1] for line in nm.splitlines() if line.split()}
+        assert "tt_write" not in defined and "tt_run_suite" not in defined  # no harness linked
+        assert "Reset_Handler" in defined and "tt_exception_report" in defined  # the weak default
