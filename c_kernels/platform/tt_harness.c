@@ -119,14 +119,36 @@ int tt_streq(const char *a, const char *b)
     return *a == *b;
 }
 
+static int32_t tt_step = TT_NO_STEP;
+
+void tt_set_step(int32_t step)
+{
+    tt_step = step < 0 ? TT_NO_STEP : step;
+}
+
+int32_t tt_get_step(void)
+{
+    return tt_step;
+}
+
+void tt_write_step(void)
+{
+    if (tt_step != TT_NO_STEP) {
+        tt_write(" step=");
+        tt_write_i32(tt_step);
+    }
+}
+
 void tt_report_mismatch(const char *suite, const char *case_id, const char *tensor,
-                        uint32_t index, int32_t expected, int32_t actual)
+                        uint32_t index, int32_t expected, int32_t actual, uint32_t differing,
+                        uint32_t count)
 {
     tt_flush();
     tt_write("MISMATCH suite=");
     tt_write(suite);
     tt_write(" case=");
     tt_write(case_id);
+    tt_write_step();
     tt_write(" tensor=");
     tt_write(tensor);
     tt_write(" index=");
@@ -135,6 +157,10 @@ void tt_report_mismatch(const char *suite, const char *case_id, const char *tens
     tt_write_i32(expected);
     tt_write(" actual=");
     tt_write_i32(actual);
+    tt_write(" differing=");
+    tt_write_u32(differing);
+    tt_write(" of=");
+    tt_write_u32(count);
     tt_write("\n");
 }
 

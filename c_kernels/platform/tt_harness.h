@@ -5,9 +5,12 @@
  * line at a time (one SYS_WRITE0 per line on Cortex-M), so lines never interleave and
  * Renode's terminal tester sees complete lines.
  *
- * Lines the Python runner (c_kernels/driver/run.py) parses:
- *   MISMATCH suite=<s> case=<c> tensor=<t> index=<i> expected=<e> actual=<a>
+ * Lines the Python driver (c_kernels/driver/output_parser.py) parses:
+ *   MISMATCH suite=<s> case=<c> [step=<k>] tensor=<t> index=<i> expected=<e> actual=<a> differing=<n> of=<m>
  *   SUMMARY suite=<s> cases=<n> passed=<n> failed=<n>
+ * A MISMATCH line names the first differing element of one output tensor and how many of its
+ * m elements differ; step= appears while a multi-step case has set one (tt_set_step). Every
+ * case of a suite runs whatever the earlier ones did, so each failing case has its own lines.
  *   ~~~ALL TESTS PASSED~~~   or   ~~~SOME TESTS FAILED~~~   (TFLite Micro convention)
  * and, from the fault handler, a line starting with "FAULT ".
  */
@@ -49,9 +52,19 @@ void tt_write_hex32(uint32_t v);
 /* Returns 1 when a and b are equal strings (NULL equals only NULL). */
 int tt_streq(const char *a, const char *b);
 
-/* One MISMATCH line; see the file comment for the format. */
+/* No step: a single-step case, or a multi-step case before its first step. */
+#define TT_NO_STEP (-1)
+/* The step of the running case that step= names on later failure lines (TT_NO_STEP: none). */
+void tt_set_step(int32_t step);
+int32_t tt_get_step(void);
+/* Writes " step=<k>" when a step is set; for failure lines built outside this file. */
+void tt_write_step(void);
+
+/* One MISMATCH line; see the file comment for the format. index is the first differing
+ * element, differing of count elements differ in all. */
 void tt_report_mismatch(const char *suite, const char *case_id, const char *tensor,
-                        uint32_t index, int32_t expected, int32_t actual);
+                        uint32_t index, int32_t expected, int32_t actual, uint32_t differing,
+                        uint32_t count);
 /* One SUMMARY line. */
 void tt_report_summary(const char *suite, uint32_t cases, uint32_t passed, uint32_t failed);
 /* One "ERROR suite=<s> case=<c> reason=<why>" line (bad arguments, bad tables). */
