@@ -15,7 +15,7 @@ from .run import RunResult
 from .targets import get_target
 
 _LINE_KEYS = re.compile(r"(\w+)=(\S+)")
-FAILURE_PREFIXES = ("MISMATCH ", "STATUS ", "ERROR ", "CHECK-FAILED ", "FAULT ")
+FAILURE_PREFIXES = ("MISMATCH ", "STATUS ", "ERROR ", "CHECK-FAILED ", "FAULT ", "FAILED ")
 # States a program that stopped early leaves on a suite; a later program running the suite's
 # other parts does not turn them into "passed".
 STOPPED_STATES = frozenset({"timeout", "fault", "error", "build-error"})
@@ -31,7 +31,8 @@ def _line_suite(line: str) -> str | None:
     return m.group(1) if m else None
 
 
-_KINDS = {"MISMATCH": "mismatch", "STATUS": "status", "ERROR": "error", "CHECK-FAILED": "check", "FAULT": "fault"}
+_KINDS = {"MISMATCH": "mismatch", "STATUS": "status", "ERROR": "error", "CHECK-FAILED": "check", "FAULT": "fault",
+          "FAILED": "muted"}
 _TENSOR_STEP = re.compile(r"^step(\d+)/")
 
 

@@ -64,6 +64,8 @@ def _failure_row(f: CaseFailure, targets: list[str]) -> str:
         cells = [f.tensor, f.index, f.expected, f.actual, differing]
     elif f.kind == "status":
         cells = [f"status of {f.kernel}", "-", f.expected, f.actual, "-"]
+    elif f.kind == "muted":
+        cells = ["-", "-", "-", "(detail not printed: suite output budget spent)", "-"]
     else:
         cells = [f.tensor, "-", "-", reason.replace("|", "/"), "-"]
     return "| " + " | ".join(_dash(c) for c in [", ".join(targets), f.suite, f.case, f.step, *cells]) + " |"

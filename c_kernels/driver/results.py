@@ -19,11 +19,16 @@ def case_family(case_id: str, rejection: bool = False) -> str:
     return "rejection" if rejection and family != "proof" else family
 
 
+MUTED_NOTE = "failed; its detail was not printed (the suite had used its TT_SUITE_DETAIL_LINES lines)"
+
+
 @dataclass
 class CaseFailure:
     """One failing golden case on one target, from its first failure line. kind: mismatch (a
     value differs), status (the kernel's status differs), error (the runner could not run it),
-    check, fault (a line without a case: the suite or program as a whole)."""
+    muted (the case failed after its suite had printed its budget of detail lines,
+    TT_SUITE_DETAIL_LINES in tt_harness.h), check, fault (a line without a case: the suite or
+    program as a whole)."""
 
     suite: str
     target: str
@@ -50,6 +55,8 @@ class CaseFailure:
             return text
         if self.kind == "status":
             return f"{self.kernel}: expected {self.expected}, got {self.actual}"
+        if self.kind == "muted":
+            return MUTED_NOTE
         return self.line
 
     def to_json(self) -> dict[str, object]:

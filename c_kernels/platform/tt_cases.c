@@ -154,12 +154,21 @@ uint32_t tt_run_suite(const tt_suite_t *suite, tt_case_fn fn)
 {
     uint32_t k;
     uint32_t failed = 0;
+    uint32_t start = tt_lines_written();
     if (suite == NULL || fn == NULL || (suite->n_cases > 0 && suite->cases == NULL)) {
         tt_fatal("tt_run_suite: NULL suite, case table or case function");
     }
     for (k = 0; k < suite->n_cases; ++k) {
-        if (fn(suite, &suite->cases[k]) != 0) {
+        int muted = tt_lines_written() - start >= TT_SUITE_DETAIL_LINES;
+        int bad;
+        tt_set_muted(muted);
+        bad = fn(suite, &suite->cases[k]) != 0;
+        tt_set_muted(0);
+        if (bad) {
             ++failed;
+            if (muted) {
+                tt_report_failed(suite->name, suite->cases[k].id);
+            }
         }
     }
     tt_report_summary(suite->name, suite->n_cases, suite->n_cases - failed, failed);

@@ -76,7 +76,8 @@ int tt_tensor_valid(const tt_tensor_t *t, const char **why);
 typedef int (*tt_case_fn)(const tt_suite_t *suite, const tt_case_t *c);
 
 /* Runs fn on every case of the suite, prints the SUMMARY line and returns the number
- * of failed cases. */
+ * of failed cases. A failing case does not stop the suite; once the suite has printed
+ * TT_SUITE_DETAIL_LINES lines, later cases run muted and a failing one prints a FAILED line. */
 uint32_t tt_run_suite(const tt_suite_t *suite, tt_case_fn fn);
 
 #endif /* TT_CASES_H */

@@ -4,16 +4,33 @@
 
 static char tt_line[TT_LINE_MAX + 1];
 static size_t tt_line_len;
+static int tt_muted;
+static uint32_t tt_lines;
 
 static void tt_emit_line(void)
 {
     tt_line[tt_line_len] = '\0';
     tt_platform_write(tt_line);
     tt_line_len = 0;
+    ++tt_lines;
+}
+
+void tt_set_muted(int muted)
+{
+    tt_flush();
+    tt_muted = muted;
+}
+
+uint32_t tt_lines_written(void)
+{
+    return tt_lines;
 }
 
 void tt_write(const char *s)
 {
+    if (tt_muted) {
+        return;
+    }
     if (s == NULL) {
         s = "(null)";
     }
@@ -164,6 +181,16 @@ void tt_report_mismatch(const char *suite, const char *case_id, const char *tens
     tt_write("\n");
 }
 
+void tt_report_failed(const char *suite, const char *case_id)
+{
+    tt_flush();
+    tt_write("FAILED suite=");
+    tt_write(suite);
+    tt_write(" case=");
+    tt_write(case_id);
+    tt_write("\n");
+}
+
 void tt_report_summary(const char *suite, uint32_t cases, uint32_t passed, uint32_t failed)
 {
     tt_flush();
@@ -208,7 +235,7 @@ int tt_expect(int cond, const char *expr, const char *file, int line)
 
 void tt_fatal(const char *why)
 {
-    tt_flush();
+    tt_set_muted(0);
     tt_write("ERROR reason=");
     tt_write(why);
     tt_write("\n");

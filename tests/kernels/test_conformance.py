@@ -216,14 +216,17 @@ def _with_cases(suite: Suite, cases: list[Case]) -> Suite:
                  suite.generator, tuple(cases))
 
 
-def _case_mismatch_max() -> int:
-    """TT_CONF_CASE_MISMATCH_MAX, as the C runners are built with it."""
+def _c_define(folder: Path, header: str, name: str) -> int:
+    """A numeric #define of a C header, as the programs are built with it."""
     import re
 
+    return int(re.search(rf"#define {name} (\d+)u", (Path(folder) / header).read_text()).group(1))
+
+
+def _case_mismatch_max() -> int:
     from tintin.kernels.driver.program_sources import CONF_DIR
 
-    text = (Path(CONF_DIR) / "tt_conf_limits.h").read_text()
-    return int(re.search(r"#define TT_CONF_CASE_MISMATCH_MAX (\d+)u", text).group(1))
+    return _c_define(CONF_DIR, "tt_conf_limits.h", "TT_CONF_CASE_MISMATCH_MAX")
 
 
 CORRUPT_TARGETS = ("host", "m0plus", "m4")
@@ -310,6 +313,34 @@ def test_every_corrupted_case_is_reported(tmp_path: Path, capsys: pytest.Capture
         assert int(el.get("tests")) == sum(r["total"] for r in _results(run, target).values())
     md = run.markdown
     assert "## Every failing case" in md and all(rec["case"] in md for recs in want.values() for rec in recs)
+
+
+@pytest.mark.toolchain
+def test_a_wholly_broken_suite_prints_bounded_detail_and_names_every_case(tmp_path: Path) -> None:
+    """Every case of a suite wrong: the first cases get their MISMATCH lines up to the suite's
+    budget, every later one a FAILED line; each one is still its own entry in JSON and JUnit."""
+    from tintin.kernels.driver.build import PACKAGE_DIR
+
+    data = tmp_path / "data"
+    data.mkdir()
+    window = load_suite(DATA_DIR / "window.ci.json")
+    wrong = [c.id for c in window.cases if "q" in c.outputs]  # every case but the rejection ones
+    for k, c in enumerate(window.cases):
+        if c.id in wrong:
+            window, _, _ = _corrupt(window, k, {"q": [0]})
+    write_suite(window, data / "window.ci.json")
+    budget = _c_define(PACKAGE_DIR / "platform", "tt_harness.h", "TT_SUITE_DETAIL_LINES")
+    assert len(wrong) > budget
+    run = _cli_run(tmp_path / "out", tmp_path / "build", "--target", "host", "--data", str(data))
+    assert run.exit_code == 1
+    r = _results(run, "host")["window"]
+    assert (r["state"], r["failed"], r["passed"]) == ("failed", len(wrong), r["total"] - len(wrong))
+    assert [f["case"] for f in r["failures"]] == wrong
+    kinds = [f["kind"] for f in r["failures"]]
+    assert kinds == ["mismatch"] * budget + ["muted"] * (len(wrong) - budget)
+    assert all(f["notes"] == [] for f in r["failures"])
+    failed = [c.get("name") for c in run.junit.iter("testcase") if c.find("failure") is not None]
+    assert failed == wrong
 
 
 # ---- bad requests --------------------------------------------------------------------------------
