@@ -12,11 +12,12 @@ _FAMILY = re.compile(r"^[^/]*/([a-z0-9]+)")
 
 
 def case_family(case_id: str, rejection: bool = False) -> str:
-    """The family a golden case belongs to, from its id; a rejection case outside the proof
-    counterexamples is its own family."""
+    """The family a golden case belongs to, from its id; rejection cases (param expect_status,
+    proof counterexamples among them) are one family: they test the status path, not values."""
+    if rejection:
+        return "rejection"
     m = _FAMILY.match(case_id)
-    family = m.group(1) if m else case_id
-    return "rejection" if rejection and family != "proof" else family
+    return m.group(1) if m else case_id
 
 
 MUTED_NOTE = "failed; its detail was not printed (the suite had used its TT_SUITE_DETAIL_LINES lines)"
