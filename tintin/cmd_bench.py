@@ -4,14 +4,17 @@ Sections: (a) training-time RAM of the integer C train step against float32 trai
 (b) instructions executed on QEMU per kernel and per training sample (Cortex-M0+, M4, M7;
 DSP against portable builds), (c) JAX reference throughput of the integer step against
 float32, (d) time to generate the CI goldens and to run all proofs. Also the code size of the
-kernel library per core. Writes BENCHMARKS.md and benchmarks.json into --out (default: the
-repository root). See tintin/bench/ for what each number counts.
+kernel library per core. Writes BENCHMARKS.md and benchmarks.json into --out (default:
+out/bench/ under the current folder); only --update-committed rewrites the repository's committed
+copies, and never with --quick numbers. See tintin/bench/ for what each number counts.
 """
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
+
+DEFAULT_OUT = Path("out/bench")
 
 
 def repo_root() -> Path:
@@ -22,7 +25,9 @@ def repo_root() -> Path:
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, default=None,
-                   help="folder for BENCHMARKS.md and benchmarks.json (default: the repository root)")
+                   help=f"folder for BENCHMARKS.md and benchmarks.json (default: {DEFAULT_OUT})")
+    p.add_argument("--update-committed", action="store_true",
+                   help="write the repository's committed BENCHMARKS.md and benchmarks.json (full run only)")
     p.add_argument("--quick", action="store_true",
                    help="reduced run: small shapes, three builds, one JAX model, two golden suites, no proofs")
     p.add_argument("--build-dir", type=Path, default=None,
@@ -31,14 +36,28 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="no progress bar (default: shown on a terminal)")
 
 
-def run(args: argparse.Namespace) -> int:
-    from tintin.bench import runner
+def output_folder(out: Path | None, update_committed: bool, quick: bool) -> Path:
+    """Where the two files go. The committed copies (in the repository root) are written only on
+    request, and a --quick run may not replace them, however the folder is named."""
     from tintin.cli import UserError
 
-    out: Path = args.out if args.out is not None else repo_root()
-    if out.exists() and not out.is_dir():
-        raise UserError(f"--out {out} exists and is not a folder")
-    command = "tintin bench --quick" if args.quick else "tintin bench"
+    if update_committed and out is not None:
+        raise UserError("--update-committed writes the repository's files; it takes no --out")
+    folder = repo_root() if update_committed else (out if out is not None else DEFAULT_OUT)
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"--out {folder} exists and is not a folder")
+    if quick and folder.resolve() == repo_root().resolve():
+        raise UserError(f"--quick results may not replace the committed BENCHMARKS.md and benchmarks.json in "
+                        f"{folder}; run without --quick, or write elsewhere with --out")
+    return folder
+
+
+def run(args: argparse.Namespace) -> int:
+    from tintin.bench import runner
+
+    out = output_folder(args.out, args.update_committed, args.quick)
+    command = "tintin bench --update-committed" if args.update_committed else (
+        "tintin bench --quick" if args.quick else "tintin bench")
     results = runner.run(runner.Options(out=out, quick=args.quick, progress=args.progress,
                                         build_dir=args.build_dir, command=command))
     md, js = out / runner.MD_NAME, out / runner.JSON_NAME

@@ -8,6 +8,7 @@ static const char *tt_conf_suite;
 static int tt_conf_failed;
 static uint32_t tt_conf_checked;
 static int tt_conf_status_seen; /* tt_conf_status ran for the current case */
+static uint32_t tt_conf_mismatches; /* MISMATCH lines of the current case */
 
 /* The arena: int32 words, so every block handed out is 4-byte aligned. */
 static int32_t tt_conf_arena[(TT_CONF_ARENA_BYTES + 3u) / 4u];
@@ -21,7 +22,9 @@ void tt_conf_begin(const tt_case_t *c, const char *suite)
     tt_conf_failed = 0;
     tt_conf_checked = 0;
     tt_conf_status_seen = 0;
+    tt_conf_mismatches = 0;
     tt_conf_used = 0;
+    tt_set_step(TT_NO_STEP);
 }
 
 int tt_conf_ok(void)
@@ -42,6 +45,7 @@ static void tt_conf_line_start(const char *tag)
     tt_write(tt_conf_suite);
     tt_write(" case=");
     tt_write(tt_conf_case_id());
+    tt_write_step();
 }
 
 int tt_conf_fail(const char *why, const char *name)
@@ -374,11 +378,25 @@ int tt_conf_check(const char *name, tt_dtype_t dtype, const void *actual, uint32
     if (e->count != count) {
         return tt_conf_fail("expected output has a different element count than the kernel's", name);
     }
-    if (tt_compare(tt_conf_suite, tt_conf_case->id, e, actual, dtype) != 0) {
-        tt_conf_failed = 1;
-        return 0;
+    if (tt_conf_mismatches >= TT_CONF_CASE_MISMATCH_MAX && actual != NULL) {
+        uint32_t first;
+        if (tt_count_differences(e, actual, dtype, &first) != 0) { /* counted, not printed */
+            tt_conf_failed = 1;
+            return 0;
+        }
+        return 1;
     }
-    return 1;
+    switch (tt_compare(tt_conf_suite, tt_conf_case->id, e, actual, dtype)) {
+    case 0:
+        return 1;
+    case 1:
+        ++tt_conf_mismatches;
+        break;
+    default:
+        break;
+    }
+    tt_conf_failed = 1;
+    return 0;
 }
 
 int tt_conf_check_header(const char *name, tt_header_t h)

@@ -13,10 +13,12 @@
  *
  * Every helper reports its own failure (one ERROR, STATUS or MISMATCH line naming the suite
  * and case) and returns NULL or 0, so a runner only stops early. tt_conf_end returns 0 when
- * the case passed: no failure and every expected output compared exactly once.
+ * the case passed: no failure and every expected output compared exactly once. A failing case
+ * does not stop the suite; a case prints at most TT_CONF_CASE_MISMATCH_MAX MISMATCH lines, and
+ * the training-step runners set the step (tt_set_step) that their failure lines carry.
  *
  * Lines added to those of tt_harness.h:
- *   STATUS suite=<s> case=<c> kernel=<fn> status=<TT_...> expected=<TT_...>
+ *   STATUS suite=<s> case=<c> [step=<k>] kernel=<fn> status=<TT_...> expected=<TT_...>
  *   BUFFER peak_bytes=<n> limit_bytes=<n>
  *
  * A rejection case (golden format: param expect_status, no outputs) holds inputs outside the
@@ -106,7 +108,8 @@ const char *tt_conf_status_name(tt_status_t st);
 /* 1 if the case expects an output called name. */
 int tt_conf_has_output(const char *name);
 /* Compares expected output `name` (which must have this dtype and count elements) with
- * actual; a difference prints the MISMATCH line. Returns 1 if equal. */
+ * actual; a difference prints the MISMATCH line (silently counted once the case has printed
+ * TT_CONF_CASE_MISMATCH_MAX of them). Returns 1 if equal. */
 int tt_conf_check(const char *name, tt_dtype_t dtype, const void *actual, uint32_t count);
 /* Same for a header, stored as int8[3]. */
 int tt_conf_check_header(const char *name, tt_header_t h);

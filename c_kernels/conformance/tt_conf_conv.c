@@ -398,6 +398,7 @@ static void run_cnn_train_mode(const void *ctx, tt_grad_mode_t mode)
     labels = (int32_t *)tt_conf_alloc(model->batch, 4u, "batch labels");
     for (k = 0; tt_conf_ok() && k < cc->n_steps; ++k) {
         tt_status_t st;
+        tt_set_step((int32_t)k); /* later failure lines name the step */
         if (!load_cnn_batch(model, k, n_x, x, labels)) break;
         if (dflt) {
             st = tt_train_step_seq(tt_conf_preset_for(suite), model, &state, x, h_x, labels, NULL, h_none, &ws,

@@ -26,6 +26,10 @@
 #endif
 #endif
 
+/* MISMATCH lines one case prints at most: a wholly broken kernel gives a few lines per case,
+ * not one per output tensor; the case still fails on the outputs compared silently after. */
+#define TT_CONF_CASE_MISMATCH_MAX 4u
+
 /* Longest tensor name a runner composes ("step12/layer3/w" and the like). */
 #define TT_CONF_NAME_MAX 64u
 

@@ -154,6 +154,7 @@ static void run_train_mode(const void *ctx, tt_grad_mode_t mode)
     }
     for (k = 0; tt_conf_ok() && k < (uint32_t)tc->n_steps; ++k) {
         tt_status_t st;
+        tt_set_step((int32_t)k); /* later failure lines name the step */
         if (!load_batch(model, k, x, labels, target)) break;
         if (dflt) {
             st = tt_train_step_mlp(tt_conf_preset_for(suite), model, &state, x, h_x, labels, target, h_target, &ws,

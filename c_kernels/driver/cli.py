@@ -58,6 +58,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "come from the reference kernels (docs/user-kernels.md)",
     )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--max-failures",
+        type=int,
+        default=None,
+        metavar="N",
+        help="failing cases listed on the console (default 20, 0 = all; the reports list every one)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -67,13 +74,15 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"--timeout must be positive, got {args.timeout}")
     if args.jobs is not None and args.jobs < 1:
         raise UserError(f"--jobs must be at least 1, got {args.jobs}")
+    if args.max_failures is not None and args.max_failures < 0:
+        raise UserError(f"--max-failures must be 0 (all) or more, got {args.max_failures}")
 
     from tqdm import tqdm
 
     from .build import ToolMissing
     from .conformance import ConformanceError, run_conformance
     from .kernel_library import KernelLibraryError, parse_kernel_spec
-    from .report import table, write_reports
+    from .report import DEFAULT_MAX_FAILURES, failure_table, family_summary, table, write_reports
     from .targets import ALL_TARGETS
 
     try:
@@ -116,7 +125,12 @@ def run(args: argparse.Namespace) -> int:
         if functions:
             print(f"kernels under test on {target}: " + ", ".join(f"{f} ({w})" for f, w in functions.items()))
     for r in report.failures:
-        print(f"FAIL {r.suite} on {r.target} ({r.state}): {r.failure_text}")
+        n = f", {len(r.failures)} failing cases" if len(r.failures) > 1 else ""
+        print(f"FAIL {r.suite} on {r.target} ({r.state}{n}): {r.failure_text}")
+    cases = failure_table(report, DEFAULT_MAX_FAILURES if args.max_failures is None else args.max_failures)
+    if cases:
+        print("\nfailing cases:\n" + cases)
+        print("\ncase families:\n" + "\n".join(family_summary(report)))
     for k in report.kernel_checks:
         if not k.clean:
             print(f"FAIL kernel objects for {k.target}: {k.error or ', '.join(k.helpers)}")

@@ -1,5 +1,7 @@
 """Reading a conformance program's output: the SUMMARY, BUFFER, MISMATCH, STATUS and ERROR
-lines the harness prints, folded into the per-suite results of one target."""
+lines the harness prints, folded into the per-suite results of one target: counts and state
+per suite, and one CaseFailure per failing case (its first line; later lines of the same case
+become its notes)."""
 
 from __future__ import annotations
 
@@ -8,12 +10,12 @@ from collections.abc import Sequence
 
 from tintin.golden.emit_c import HeaderInfo
 
-from .results import ProgramResult, Results
+from .results import CaseFailure, ProgramResult, Results, SuiteResult
 from .run import RunResult
 from .targets import get_target
 
 _LINE_KEYS = re.compile(r"(\w+)=(\S+)")
-FAILURE_PREFIXES = ("MISMATCH ", "STATUS ", "ERROR ", "CHECK-FAILED ", "FAULT ")
+FAILURE_PREFIXES = ("MISMATCH ", "STATUS ", "ERROR ", "CHECK-FAILED ", "FAULT ", "FAILED ")
 # States a program that stopped early leaves on a suite; a later program running the suite's
 # other parts does not turn them into "passed".
 STOPPED_STATES = frozenset({"timeout", "fault", "error", "build-error"})
@@ -27,6 +29,43 @@ def parse_fields(line: str) -> dict[str, str]:
 def _line_suite(line: str) -> str | None:
     m = re.search(r"\bsuite=(\S+)", line)
     return m.group(1) if m else None
+
+
+_KINDS = {"MISMATCH": "mismatch", "STATUS": "status", "ERROR": "error", "CHECK-FAILED": "check", "FAULT": "fault",
+          "FAILED": "muted"}
+_TENSOR_STEP = re.compile(r"^step(\d+)/")
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value is not None and re.fullmatch(r"-?\d+", value) else None
+
+
+def parse_failure(line: str, suite: str, target: str) -> CaseFailure:
+    """One failure line as a record. Older MISMATCH lines without step=/differing= still parse;
+    a training step's tensor name ("step3/layer1/w") gives the step when the line has none."""
+    kind = _KINDS[line.split(" ", 1)[0]]
+    # An ERROR's reason is free text: only the fields before it are fields.
+    f = parse_fields(line.split(" reason=", 1)[0])
+    tensor = f.get("tensor")
+    step = _int(f.get("step"))
+    if step is None and tensor is not None and (m := _TENSOR_STEP.match(tensor)):
+        step = int(m.group(1))
+    rec = CaseFailure(suite, target, f.get("case"), kind, line, step=step, tensor=tensor)
+    if kind == "mismatch":
+        rec.index, rec.expected, rec.actual = _int(f.get("index")), f.get("expected"), f.get("actual")
+        rec.differing, rec.count = _int(f.get("differing")), _int(f.get("of"))
+    elif kind == "status":
+        rec.kernel, rec.expected, rec.actual = f.get("kernel"), f.get("expected"), f.get("status")
+    return rec
+
+
+def _record_failure(r: SuiteResult, line: str, target: str) -> None:
+    rec = parse_failure(line, r.suite, target)
+    earlier = r.failure_of(rec.case)
+    if earlier is not None:
+        earlier.notes.append(line)
+    else:
+        r.failures.append(rec)
 
 
 def apply_run(
@@ -60,6 +99,7 @@ def apply_run(
             r = results[(suite, target)]
             if r.first_failure is None:
                 r.first_failure = line
+            _record_failure(r, line, target)
     n_parts = {s: order.count(s) for s in order}
     running = order[done] if done < len(order) else None  # where the program stopped, if early
     pending: set[str] = set()

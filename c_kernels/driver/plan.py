@@ -12,7 +12,7 @@ from tintin.golden.model import Suite
 from tintin.reference.config import NITI, TINTIN, NumericsConfig
 
 from .build import find_tool
-from .results import Results, SuiteResult
+from .results import Results, SuiteResult, case_family
 from .targets import KIB, Target, get_target
 
 # Suites with a C runner tt_run_case_<suite> (c_kernels/conformance/tt_conf.h), in report order.
@@ -141,10 +141,16 @@ def suite_problem(suite: Suite) -> str:
     return ""
 
 
+def _empty_result(suite: Suite, target: str) -> SuiteResult:
+    ids = tuple(c.id for c in suite.cases)
+    families = {c.id: case_family(c.id, c.expect_status is not None) for c in suite.cases}
+    return SuiteResult(suite.name, target, len(suite.cases), case_ids=ids, families=families)
+
+
 def plan_results(suites: Sequence[Suite], columns: Sequence[str]) -> tuple[Results, list[Suite]]:
     """An empty result per suite x column, and the suites to run. A suite the C runners cannot
     take is marked error in every column now, so no program is built for it."""
-    results = {(s.name, t): SuiteResult(s.name, t, len(s.cases)) for s in suites for t in columns}
+    results = {(s.name, t): _empty_result(s, t) for s in suites for t in columns}
     runnable = []
     for suite in suites:
         problem = suite_problem(suite)

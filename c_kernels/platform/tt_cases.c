@@ -112,7 +112,7 @@ int tt_compare(const char *suite, const char *case_id, const tt_tensor_t *expect
                const void *actual, tt_dtype_t actual_dtype)
 {
     const char *why = NULL;
-    uint32_t i;
+    uint32_t differing, first;
     if (!tt_tensor_valid(expected, &why)) {
         tt_report_error(suite, case_id, why);
         return -1;
@@ -125,27 +125,50 @@ int tt_compare(const char *suite, const char *case_id, const tt_tensor_t *expect
         tt_report_error(suite, case_id, "actual buffer is NULL");
         return -1;
     }
+    differing = tt_count_differences(expected, actual, actual_dtype, &first);
+    if (differing == 0) {
+        return 0;
+    }
+    tt_report_mismatch(suite, case_id, expected->name, first, tt_load(expected->data, expected->dtype, first),
+                       tt_load(actual, actual_dtype, first), differing, expected->count);
+    return 1;
+}
+
+uint32_t tt_count_differences(const tt_tensor_t *expected, const void *actual, tt_dtype_t actual_dtype,
+                              uint32_t *first)
+{
+    uint32_t i, differing = 0;
+    *first = expected->count;
     for (i = 0; i < expected->count; ++i) {
-        int32_t e = tt_load(expected->data, expected->dtype, i);
-        int32_t a = tt_load(actual, actual_dtype, i);
-        if (e != a) {
-            tt_report_mismatch(suite, case_id, expected->name, i, e, a);
-            return 1;
+        if (tt_load(expected->data, expected->dtype, i) != tt_load(actual, actual_dtype, i)) {
+            if (differing == 0) {
+                *first = i;
+            }
+            ++differing;
         }
     }
-    return 0;
+    return differing;
 }
 
 uint32_t tt_run_suite(const tt_suite_t *suite, tt_case_fn fn)
 {
     uint32_t k;
     uint32_t failed = 0;
+    uint32_t start = tt_lines_written();
     if (suite == NULL || fn == NULL || (suite->n_cases > 0 && suite->cases == NULL)) {
         tt_fatal("tt_run_suite: NULL suite, case table or case function");
     }
     for (k = 0; k < suite->n_cases; ++k) {
-        if (fn(suite, &suite->cases[k]) != 0) {
+        int muted = tt_lines_written() - start >= TT_SUITE_DETAIL_LINES;
+        int bad;
+        tt_set_muted(muted);
+        bad = fn(suite, &suite->cases[k]) != 0;
+        tt_set_muted(0);
+        if (bad) {
             ++failed;
+            if (muted) {
+                tt_report_failed(suite->name, suite->cases[k].id);
+            }
         }
     }
     tt_report_summary(suite->name, suite->n_cases, suite->n_cases - failed, failed);

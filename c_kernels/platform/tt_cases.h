@@ -48,10 +48,17 @@ int32_t tt_get(const tt_tensor_t *t, uint32_t i);
 
 /* Compares expected->count elements of `actual` (read as actual_dtype) against
  * `expected`, value by value after widening to int32, so an int8 golden can check an
- * int32 buffer. Reports the first mismatch with tt_report_mismatch and returns 1;
- * returns 0 if equal; returns -1 after an ERROR line if an argument is invalid. */
+ * int32 buffer. A difference is one MISMATCH line (tt_report_mismatch: the first
+ * differing element and how many differ) and returns 1; returns 0 if equal; returns -1
+ * after an ERROR line if an argument is invalid. */
 int tt_compare(const char *suite, const char *case_id, const tt_tensor_t *expected,
                const void *actual, tt_dtype_t actual_dtype);
+
+/* The number of the expected->count elements that differ, without a line; the first
+ * differing index in *first (expected->count when none). Arguments as tt_compare has
+ * checked them: a valid expected tensor, a known actual_dtype, actual non-NULL. */
+uint32_t tt_count_differences(const tt_tensor_t *expected, const void *actual, tt_dtype_t actual_dtype,
+                              uint32_t *first);
 
 /* ---- helpers beyond the emitted shape ---- */
 
@@ -69,7 +76,8 @@ int tt_tensor_valid(const tt_tensor_t *t, const char **why);
 typedef int (*tt_case_fn)(const tt_suite_t *suite, const tt_case_t *c);
 
 /* Runs fn on every case of the suite, prints the SUMMARY line and returns the number
- * of failed cases. */
+ * of failed cases. A failing case does not stop the suite; once the suite has printed
+ * TT_SUITE_DETAIL_LINES lines, later cases run muted and a failing one prints a FAILED line. */
 uint32_t tt_run_suite(const tt_suite_t *suite, tt_case_fn fn);
 
 #endif /* TT_CASES_H */

@@ -4,16 +4,33 @@
 
 static char tt_line[TT_LINE_MAX + 1];
 static size_t tt_line_len;
+static int tt_muted;
+static uint32_t tt_lines;
 
 static void tt_emit_line(void)
 {
     tt_line[tt_line_len] = '\0';
     tt_platform_write(tt_line);
     tt_line_len = 0;
+    ++tt_lines;
+}
+
+void tt_set_muted(int muted)
+{
+    tt_flush();
+    tt_muted = muted;
+}
+
+uint32_t tt_lines_written(void)
+{
+    return tt_lines;
 }
 
 void tt_write(const char *s)
 {
+    if (tt_muted) {
+        return;
+    }
     if (s == NULL) {
         s = "(null)";
     }
@@ -119,14 +136,36 @@ int tt_streq(const char *a, const char *b)
     return *a == *b;
 }
 
+static int32_t tt_step = TT_NO_STEP;
+
+void tt_set_step(int32_t step)
+{
+    tt_step = step < 0 ? TT_NO_STEP : step;
+}
+
+int32_t tt_get_step(void)
+{
+    return tt_step;
+}
+
+void tt_write_step(void)
+{
+    if (tt_step != TT_NO_STEP) {
+        tt_write(" step=");
+        tt_write_i32(tt_step);
+    }
+}
+
 void tt_report_mismatch(const char *suite, const char *case_id, const char *tensor,
-                        uint32_t index, int32_t expected, int32_t actual)
+                        uint32_t index, int32_t expected, int32_t actual, uint32_t differing,
+                        uint32_t count)
 {
     tt_flush();
     tt_write("MISMATCH suite=");
     tt_write(suite);
     tt_write(" case=");
     tt_write(case_id);
+    tt_write_step();
     tt_write(" tensor=");
     tt_write(tensor);
     tt_write(" index=");
@@ -135,6 +174,20 @@ void tt_report_mismatch(const char *suite, const char *case_id, const char *tens
     tt_write_i32(expected);
     tt_write(" actual=");
     tt_write_i32(actual);
+    tt_write(" differing=");
+    tt_write_u32(differing);
+    tt_write(" of=");
+    tt_write_u32(count);
+    tt_write("\n");
+}
+
+void tt_report_failed(const char *suite, const char *case_id)
+{
+    tt_flush();
+    tt_write("FAILED suite=");
+    tt_write(suite);
+    tt_write(" case=");
+    tt_write(case_id);
     tt_write("\n");
 }
 
@@ -182,7 +235,7 @@ int tt_expect(int cond, const char *expr, const char *file, int line)
 
 void tt_fatal(const char *why)
 {
-    tt_flush();
+    tt_set_muted(0);
     tt_write("ERROR reason=");
     tt_write(why);
     tt_write("\n");

@@ -158,21 +158,22 @@ def test_renode_column(full: Run) -> None:
 def test_reports_are_consistent(full: Run) -> None:
     results = full.report["results"]
     assert len(results) == len(CI_SUITES) * len(full.report["targets"])
-    # JUnit: one testsuite per target column, one testcase per suite, plus the kernel-object checks.
+    assert full.report["failing_cases"] == [] and all(r["failures"] == [] for r in results)
+    # JUnit: one testsuite per target column, one testcase per golden case, plus the kernel-object checks.
     suites = {s.get("name"): s for s in full.junit.findall("testsuite")}
     assert set(suites) == {f"conformance.{t}" for t in full.report["targets"]} | {"conformance.kernel-objects"}
+    case_ids = {s: [c.id for c in load_suite(DATA_DIR / f"{s}.ci.json").cases] for s in CI_SUITES}
     for target in full.report["targets"]:
         el = suites[f"conformance.{target}"]
-        cases = {c.get("name"): c for c in el.findall("testcase")}
-        assert sorted(cases) == CI_SUITES
         for suite, r in _results(full, target).items():
-            failure, skipped = cases[suite].find("failure"), cases[suite].find("skipped")
-            assert (failure is None) == (r["state"] in ("passed", "skipped"))
-            assert (skipped is not None) == (r["state"] == "skipped")
-        assert int(el.get("failures")) == sum(r["state"] not in ("passed", "skipped")
-                                              for r in _results(full, target).values())
+            cases = [c for c in el.findall("testcase") if c.get("classname") == f"conformance.{target}.{suite}"]
+            assert [c.get("name") for c in cases] == case_ids[suite], (target, suite)
+            assert all(c.find("failure") is None for c in cases)
+            assert all((c.find("skipped") is not None) == (r["state"] == "skipped") for c in cases)
+            assert sum(r["families"][f]["cases"] for f in r["families"]) == r["total"]
+        assert int(el.get("tests")) == sum(map(len, case_ids.values())) and int(el.get("failures")) == 0
     assert int(full.junit.get("failures")) == 0
-    assert int(full.junit.get("skipped")) == sum(r["state"] == "skipped" for r in results)
+    assert int(full.junit.get("skipped")) == sum(r["total"] for r in results if r["state"] == "skipped")
     assert len(suites["conformance.kernel-objects"].findall("testcase")) == len(CORTEX_M_TARGETS)
     # Markdown: the table has one row per suite with the JSON's passed/total in each target cell.
     rows = {line.split("|")[1].strip(): [c.strip() for c in line.split("|")[2:-1]]
@@ -188,62 +189,158 @@ def test_reports_are_consistent(full: Run) -> None:
 # ---- a corrupted golden ---------------------------------------------------------------------------
 
 
-def _corrupt(suite: Suite, case_index: int, tensor: str, index: int) -> tuple[Suite, str, int, int]:
-    """A copy of suite with one output value changed; returns it, the case id, old and new."""
+def _corrupt(suite: Suite, case_index: int, changes: dict[str, list[int]]) -> tuple[Suite, str, list[dict]]:
+    """A copy of suite with output values of one case changed (tensor -> indices); returns it, the
+    case id and, per changed tensor in output order, the record its MISMATCH line must give."""
     case = suite.cases[case_index]
-    t = case.outputs[tensor]
-    old = t.data[index]
-    new = old + 1 if old < 127 else old - 1
-    data = list(t.data)
-    data[index] = new
     outputs = dict(case.outputs)
-    outputs[tensor] = Tensor(t.dtype, t.shape, tuple(data))
+    records = []
+    for name in (n for n in case.outputs if n in changes):
+        t = outputs[name]
+        data = list(t.data)
+        for i in changes[name]:
+            data[i] = data[i] + 1 if data[i] < 127 else data[i] - 1
+        outputs[name] = Tensor(t.dtype, t.shape, tuple(data))
+        first = min(changes[name])
+        step = int(name[4:name.index("/")]) if name.startswith("step") else None
+        records.append({"case": case.id, "kind": "mismatch", "step": step, "tensor": name, "index": first,
+                        "expected": str(data[first]), "actual": str(t.data[first]),
+                        "differing": len(changes[name]), "count": len(data)})
     cases = list(suite.cases)
     cases[case_index] = Case(case.id, case.comment, case.flags, case.inputs, outputs, case.params)
+    return _with_cases(suite, cases), case.id, records
+
+
+def _with_cases(suite: Suite, cases: list[Case]) -> Suite:
     return Suite(suite.name, suite.kernel, suite.description, suite.level, suite.spec_version, suite.config,
-                 suite.generator, tuple(cases)), case.id, old, new
+                 suite.generator, tuple(cases))
+
+
+def _c_define(folder: Path, header: str, name: str) -> int:
+    """A numeric #define of a C header, as the programs are built with it."""
+    import re
+
+    return int(re.search(rf"#define {name} (\d+)u", (Path(folder) / header).read_text()).group(1))
+
+
+def _case_mismatch_max() -> int:
+    from tintin.kernels.driver.program_sources import CONF_DIR
+
+    return _c_define(CONF_DIR, "tt_conf_limits.h", "TT_CONF_CASE_MISMATCH_MAX")
+
+
+CORRUPT_TARGETS = ("host", "m0plus", "m4")
 
 
 @pytest.mark.toolchain
 @pytest.mark.qemu
-def test_corrupted_golden_is_reported_at_the_changed_value(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_every_corrupted_case_is_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Several wrong cases in three suites, values and a status: each one is in the console table,
+    the JSON and the JUnit report of every target, with its step, tensor, first index, values and
+    differing count; a case with more wrong tensors than the harness prints stays one case."""
     data = tmp_path / "data"
     data.mkdir()
-    window, w_case, w_old, w_new = _corrupt(load_suite(DATA_DIR / "window.ci.json"), 5, "q", 4)
-    train, t_case, t_old, t_new = _corrupt(load_suite(DATA_DIR / "train_step_mlp_tintin.ci.json"), 1,
-                                           "step1/layer0/w", 17)
-    write_suite(window, data / "window.ci.json")
-    write_suite(train, data / "train_step_mlp_tintin.ci.json")
-    write_suite(load_suite(DATA_DIR / "relu_forward.ci.json"), data / "relu_forward.ci.json")
-    dense = load_suite(DATA_DIR / "dense_forward.ci.json")  # an input the kernel must refuse
-    bad = dense.cases[0]
+    window = load_suite(DATA_DIR / "window.ci.json")
+    window, _, w1 = _corrupt(window, 5, {"q": [4]})
+    window, _, w2 = _corrupt(window, 7, {"q": [0, 2, 5]})
+    train = load_suite(DATA_DIR / "train_step_mlp_tintin.ci.json")
+    step1 = [n for n in train.cases[1].outputs if n.startswith("step1/")]
+    assert len(step1) > _case_mismatch_max()
+    train, t_case, t_all = _corrupt(train, 1, {n: [0] for n in step1})
+    dense = load_suite(DATA_DIR / "dense_forward.ci.json")
+    dense, _, d1 = _corrupt(dense, 12, {"y": [1, 3, 5, 7]})
+    bad = dense.cases[0]  # an input the kernel must refuse
     bad = Case(bad.id, bad.comment, bad.flags, {**bad.inputs, "h_x": Tensor("int8", (3,), (-7, 3, 0))},
                bad.outputs, bad.params)
-    write_suite(Suite(dense.name, dense.kernel, dense.description, dense.level, dense.spec_version, dense.config,
-                      dense.generator, (bad, *dense.cases[1:])), data / "dense_forward.ci.json")
-    run = _cli_run(tmp_path / "out", tmp_path / "build", "--target", "host,m0plus", "--data", str(data))
+    dense = _with_cases(dense, [bad, *dense.cases[1:]])
+    status = {"case": bad.id, "kind": "status", "step": None, "tensor": None, "index": None,
+              "expected": "TT_OK", "actual": "TT_ERR_RANGE", "differing": None, "count": None}
+    for suite in (window, train, dense, load_suite(DATA_DIR / "relu_forward.ci.json")):
+        write_suite(suite, data / f"{suite.name}.ci.json")
+    want = {"window": [*w1, *w2], "train_step_mlp_tintin": t_all[:1], "dense_forward": [status, *d1]}
+    fields = ("case", "kind", "step", "tensor", "index", "expected", "actual", "differing", "count")
+
+    run = _cli_run(tmp_path / "out", tmp_path / "build", "--target", ",".join(CORRUPT_TARGETS), "--data", str(data),
+                   "--max-failures", "0")
     printed = capsys.readouterr().out
     assert run.exit_code == 1
-    want = {
-        "window": f"MISMATCH suite=window case={w_case} tensor=q index=4 expected={w_new} actual={w_old}",
-        "train_step_mlp_tintin": f"MISMATCH suite=train_step_mlp_tintin case={t_case} tensor=step1/layer0/w "
-        f"index=17 expected={t_new} actual={t_old}",
-        "dense_forward": f"STATUS suite=dense_forward case={bad.id} kernel=tt_dense_forward status=TT_ERR_RANGE "
-        "expected=TT_OK",
-    }
-    for target in ("host", "m0plus"):
+
+    # JSON: every failing case once per target, and nothing else.
+    for target in CORRUPT_TARGETS:
         results = _results(run, target)
-        assert results["relu_forward"]["state"] == "passed"
-        for suite, line in want.items():
+        assert results["relu_forward"]["state"] == "passed" and results["relu_forward"]["failures"] == []
+        for suite, records in want.items():
             r = results[suite]
-            assert (r["state"], r["first_failure"]) == ("failed", line), (target, r)
-            assert (r["failed"], r["passed"]) == (1, r["total"] - 1)
-    row = next(line for line in printed.splitlines() if line.startswith("| window |"))
-    assert row.count("✗") == 2, row
-    assert "conformance FAILED" in printed and want["window"] in printed
-    junit_failures = [c for c in run.junit.iter("testcase") if c.find("failure") is not None]
-    assert sorted((c.get("classname"), c.get("name"), c.find("failure").get("message")) for c in junit_failures) == \
-        sorted((f"conformance.{t}", s, line) for t in ("host", "m0plus") for s, line in want.items())
+            assert (r["state"], r["failed"], r["passed"]) == ("failed", len(records), r["total"] - len(records))
+            assert [{k: f[k] for k in fields} for f in r["failures"]] == records, (target, suite)
+            failing_families = {fam for fam, c in r["families"].items() if c["failed"]}
+            assert sum(c["failed"] for c in r["families"].values()) == len(records)
+            assert failing_families == {rec["case"].split("/")[1].split("-")[0] for rec in records}
+        # The train case's other wrong tensors: printed up to the harness's bound, then only counted.
+        notes = next(f for f in results["train_step_mlp_tintin"]["failures"] if f["case"] == t_case)["notes"]
+        mismatches = [n for n in notes if n.startswith("MISMATCH ")]
+        assert len(mismatches) == _case_mismatch_max() - 1
+        assert all(f" step=1 tensor={rec['tensor']} " in n for n, rec in zip(mismatches, t_all[1:], strict=False))
+    flat = [(f["target"], f["suite"], f["case"]) for f in run.report["failing_cases"]]
+    assert sorted(flat) == sorted((t, s, rec["case"]) for t in CORRUPT_TARGETS for s, recs in want.items()
+                                  for rec in recs)
+
+    # Console: one row per failing case (the targets merged), each with its values, and the families.
+    rows = [line for line in printed.splitlines() if line.startswith(f"| {', '.join(CORRUPT_TARGETS)} | ")]
+    assert len(rows) == sum(map(len, want.values())), printed
+    for suite, records in want.items():
+        for rec in records:
+            row = next(r for r in rows if f"| {suite} | {rec['case']} |" in r)
+            if rec["kind"] == "mismatch":
+                assert f"| {rec['tensor']} | {rec['index']} | {rec['expected']} | {rec['actual']} | " \
+                       f"{rec['differing']} of {rec['count']} |" in row, row
+            else:
+                assert "| status of tt_dense_forward | - | TT_OK | TT_ERR_RANGE |" in row, row
+        assert f"{suite} on {', '.join(CORRUPT_TARGETS)}: failing families " in printed
+    assert "more failing cases" not in printed and "conformance FAILED" in printed
+
+    # JUnit: one testcase per golden case; exactly the corrupted ones fail, with their lines.
+    for target in CORRUPT_TARGETS:
+        el = next(s for s in run.junit.findall("testsuite") if s.get("name") == f"conformance.{target}")
+        failed = {(c.get("classname"), c.get("name")): c.find("failure") for c in el.findall("testcase")
+                  if c.find("failure") is not None}
+        assert sorted(failed) == sorted((f"conformance.{target}.{s}", rec["case"]) for s, recs in want.items()
+                                        for rec in recs)
+        for f in _results(run, target).values():
+            for rec in f["failures"]:
+                assert failed[(f"conformance.{target}.{f['suite']}", rec["case"])].get("message") == rec["line"]
+        assert int(el.get("failures")) == sum(map(len, want.values()))
+        assert int(el.get("tests")) == sum(r["total"] for r in _results(run, target).values())
+    md = run.markdown
+    assert "## Every failing case" in md and all(rec["case"] in md for recs in want.values() for rec in recs)
+
+
+@pytest.mark.toolchain
+def test_a_wholly_broken_suite_prints_bounded_detail_and_names_every_case(tmp_path: Path) -> None:
+    """Every case of a suite wrong: the first cases get their MISMATCH lines up to the suite's
+    budget, every later one a FAILED line; each one is still its own entry in JSON and JUnit."""
+    from tintin.kernels.driver.build import PACKAGE_DIR
+
+    data = tmp_path / "data"
+    data.mkdir()
+    window = load_suite(DATA_DIR / "window.ci.json")
+    wrong = [c.id for c in window.cases if "q" in c.outputs]  # every case but the rejection ones
+    for k, c in enumerate(window.cases):
+        if c.id in wrong:
+            window, _, _ = _corrupt(window, k, {"q": [0]})
+    write_suite(window, data / "window.ci.json")
+    budget = _c_define(PACKAGE_DIR / "platform", "tt_harness.h", "TT_SUITE_DETAIL_LINES")
+    assert len(wrong) > budget
+    run = _cli_run(tmp_path / "out", tmp_path / "build", "--target", "host", "--data", str(data))
+    assert run.exit_code == 1
+    r = _results(run, "host")["window"]
+    assert (r["state"], r["failed"], r["passed"]) == ("failed", len(wrong), r["total"] - len(wrong))
+    assert [f["case"] for f in r["failures"]] == wrong
+    kinds = [f["kind"] for f in r["failures"]]
+    assert kinds == ["mismatch"] * budget + ["muted"] * (len(wrong) - budget)
+    assert all(f["notes"] == [] for f in r["failures"])
+    failed = [c.get("name") for c in run.junit.iter("testcase") if c.find("failure") is not None]
+    assert failed == wrong
 
 
 # ---- bad requests --------------------------------------------------------------------------------
@@ -376,3 +473,81 @@ def test_a_failed_case_in_a_split_suite_is_a_failure_not_a_program_error() -> No
     apply_run(ProgramResult("m0plus", "p1", (), ("a",)), _fake_run(text, 0), [_header("a", 1, 1)], results, "m0plus")
     a = results[("a", "m0plus")]
     assert (a.state, a.label) == ("failed", "4/5") and a.first_failure.startswith("MISMATCH suite=a case=a/x-0001")
+
+
+def _report_of(results: dict[tuple[str, str], SuiteResult], targets: tuple[str, ...]) -> object:
+    from tintin.kernels.driver.results import ConformanceReport
+
+    suites = tuple(dict.fromkeys(s for s, _ in results))
+    return ConformanceReport("ci", "x", targets, suites, results, [], [])
+
+
+def _suite_with_cases(name: str, ids: list[str], target: str = "host") -> SuiteResult:
+    from tintin.kernels.driver.results import case_family
+
+    return SuiteResult(name, target, len(ids), case_ids=tuple(ids), families={i: case_family(i) for i in ids})
+
+
+def test_every_failure_line_becomes_one_record_per_case() -> None:
+    ids = [f"a/edges-{k:04d}" for k in range(2)] + [f"a/random-{k:04d}" for k in range(2, 5)]
+    results = {("a", "host"): _suite_with_cases("a", ids)}
+    text = (
+        "MISMATCH suite=a case=a/edges-0000 tensor=y index=7 expected=3 actual=2 differing=37 of=64\n"
+        "MISMATCH suite=a case=a/edges-0000 tensor=h index=0 expected=-7 actual=-6 differing=1 of=3\n"
+        "STATUS suite=a case=a/random-0003 step=2 kernel=tt_k status=TT_ERR_RANGE expected=TT_OK\n"
+        "ERROR suite=a case=a/random-0003 step=2 reason=the failure above happened 'x=1 y'\n"
+        "MISMATCH suite=a case=a/random-0004 tensor=step4/layer0/w index=1 expected=5 actual=6\n"  # older line
+        "SUMMARY suite=a cases=5 passed=2 failed=3\n~~~SOME TESTS FAILED~~~\n"
+    )
+    apply_run(ProgramResult("host", "p", (), ("a",)), _fake_run(text, 1), [_header("a", None, 1)], results, "host")
+    r = results[("a", "host")]
+    assert r.state == "failed" and r.first_failure == text.splitlines()[0]
+    got = [(f.case, f.kind, f.step, f.tensor, f.index, f.expected, f.actual, f.differing, f.count, f.kernel)
+           for f in r.failures]
+    assert got == [
+        ("a/edges-0000", "mismatch", None, "y", 7, "3", "2", 37, 64, None),
+        ("a/random-0003", "status", 2, None, None, "TT_OK", "TT_ERR_RANGE", None, None, "tt_k"),
+        ("a/random-0004", "mismatch", 4, "step4/layer0/w", 1, "5", "6", None, None, None),
+    ]
+    assert r.failures[0].notes == [text.splitlines()[1]] and r.failures[1].notes == [text.splitlines()[3]]
+    assert r.failures[0].what == "expected 3, got 2 (37 of 64 elements differ)"
+    assert r.family_counts() == {"edges": (2, 1), "random": (3, 2)}
+
+
+def test_console_table_is_capped_and_merges_targets() -> None:
+    from tintin.kernels.driver.report import failure_table, family_summary, to_junit
+
+    ids = [f"a/headers-{k:04d}" for k in range(6)] + ["a/proof-x-0006"]
+    results = {("a", t): _suite_with_cases("a", ids, t) for t in ("host", "m4")}
+    lines = "".join(f"MISMATCH suite=a case=a/headers-{k:04d} tensor=y index={k} expected=1 actual=0 differing=1 "
+                    f"of=8\n" for k in range(5))
+    text = lines + "SUMMARY suite=a cases=7 passed=2 failed=5\n"
+    for t in ("host", "m4"):
+        apply_run(ProgramResult(t, "p", (), ("a",)), _fake_run(text, 1), [_header("a", None, 1)], results, t)
+    report = _report_of(results, ("host", "m4"))
+    every = failure_table(report, 0).splitlines()
+    assert len(every) == 2 + 5 and all(row.startswith("| host, m4 | a | a/headers-") for row in every[2:])
+    capped = failure_table(report, 2).splitlines()
+    assert capped[2:4] == every[2:4] and capped[4].startswith("... and 3 more failing cases")
+    assert family_summary(report) == ["a on host, m4: failing families headers 5/6; passing proof"]
+    junit = to_junit(report).getroot()
+    for t in ("host", "m4"):
+        el = next(s for s in junit.findall("testsuite") if s.get("name") == f"conformance.{t}")
+        assert [c.get("name") for c in el.findall("testcase")] == ids
+        assert (el.get("tests"), el.get("failures"), el.get("skipped")) == ("7", "5", "0")
+
+
+def test_a_suite_that_did_not_finish_has_a_suite_testcase_and_unknown_cases() -> None:
+    from tintin.kernels.driver.report import to_junit
+
+    results = {("a", "host"): _suite_with_cases("a", ["a/x-0000", "a/x-0001", "a/y-0002"])}
+    text = "MISMATCH suite=a case=a/x-0000 tensor=y index=0 expected=1 actual=2 differing=1 of=1\nFAULT hard fault\n"
+    apply_run(ProgramResult("host", "p", (), ("a",)), _fake_run(text, 3), [_header("a", None, 1)], results, "host")
+    r = results[("a", "host")]
+    assert r.state == "fault" and [f.case for f in r.failures] == ["a/x-0000", None]
+    el = to_junit(_report_of(results, ("host",))).getroot().find("testsuite")
+    outcome = {c.get("name"): ("failure" if c.find("failure") is not None else
+                               "skipped" if c.find("skipped") is not None else "passed")
+               for c in el.findall("testcase")}
+    # The cases after the fault never ran: not passed, not failed; the fault fails the suite's own testcase.
+    assert outcome == {"a/x-0000": "failure", "a/x-0001": "skipped", "a/y-0002": "skipped", "a (suite)": "failure"}

@@ -45,10 +45,10 @@ TIMEOUT_S = 20.0
 SELFTEST_SOURCES = [SELFTEST_DIR / "selftest_main.c", SELFTEST_DIR / "selftest_cases.c"]
 DELIBERATE_MISMATCH = (
     "MISMATCH suite=platform_selftest case=deliberate tensor=deliberately_wrong "
-    "index=2 expected=3 actual=4"
+    "index=2 expected=3 actual=4 differing=1 of=3"
 )
 INJECTED_MISMATCH = (
-    "MISMATCH suite=platform_selftest case=add_i8 tensor=sum index=4 expected=200 actual=201"
+    "MISMATCH suite=platform_selftest case=add_i8 tensor=sum index=4 expected=200 actual=201 differing=1 of=6"
 )
 
 

@@ -64,7 +64,7 @@ static void tt_write_field(const char *key, uint32_t value)
 void tt_exception_report(const uint32_t *frame, uint32_t exc_return)
 {
     uint32_t n = tt_read_ipsr();
-    tt_flush();
+    tt_set_muted(0);
     tt_write("FAULT exception=");
     tt_write_u32(n);
     tt_write(" name=");

@@ -4,7 +4,7 @@
  * Expected output (checked by tests/kernels/test_platform.py):
  *   TARGET <name>
  *   MISMATCH suite=platform_selftest case=deliberate tensor=deliberately_wrong index=2
- *            expected=3 actual=4          (on one line; the harness catching a wrong value)
+ *            expected=3 actual=4 differing=1 of=3   (one line; the harness catching a wrong value)
  *   SUMMARY suite=platform_selftest cases=3 passed=3 failed=0
  *   ~~~ALL TESTS PASSED~~~
  * Built with -DTT_SELFTEST_INJECT_FAILURE, the add_i8 result is corrupted at index 4
