@@ -25,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from .linker_script import linker_script_for
 from .targets import Target, get_target
 
 # The c_kernels/ folder (this driver lives in c_kernels/driver/).
@@ -94,12 +95,11 @@ def platform_sources(target: str | Target) -> list[Path]:
     common = [PLATFORM_DIR / "tt_harness.c", PLATFORM_DIR / "tt_cases.c"]
     if t.is_host:
         return [*common, HOST_DIR / "tt_platform_host.c"]
-    return [
-        *common,
-        CORTEXM_DIR / "tt_semihost.c",
-        CORTEXM_DIR / "startup.c",
-        CORTEXM_DIR / "vectors.S",
-    ]
+    # A target file may bring its own startup (reset handler, vector table); the output
+    # channel, semihosting, stays the project's.
+    startup = [Path(s) for s in t.startup] if t.startup is not None else [CORTEXM_DIR / "startup.c",
+                                                                          CORTEXM_DIR / "vectors.S"]
+    return [*common, CORTEXM_DIR / "tt_semihost.c", *startup]
 
 
 def _define_flag(define: str) -> str:
@@ -221,15 +221,16 @@ def build_program(
         exe = out / f"{program}.host"
         link = [cc, *t.all_cflags, *map(str, objs), "-o", str(exe)]
     else:
-        assert t.linker_script is not None
         exe = out / f"{program}.{t.name}.elf"
+        script = linker_script_for(t, out)
         link = [
             cc,
             *t.all_cflags,
             *t.ldflags,
             f"-L{CORTEXM_DIR}",
+            f"-L{script.parent}",
             "-T",
-            str(CORTEXM_DIR / t.linker_script),
+            str(script),
             f"-Wl,-Map={exe.with_suffix('.map')}",
             *map(str, objs),
             "-o",
