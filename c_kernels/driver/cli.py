@@ -22,7 +22,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         dest="targets",
         action="append",
         metavar="LIST",
-        help="comma-separated targets among host,m0plus,m3,m4,m7,m33,m55, or all (default: all); repeatable",
+        help="comma-separated targets among host,m0plus,m3,m4,m7,m33,m55, their Renode twins renode-m0plus,"
+        "renode-m3,renode-m4,renode-m7,renode-m33, or all (default: all, or none with --target-file); repeatable",
+    )
+    parser.add_argument(
+        "--target-file",
+        dest="target_files",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="FILE",
+        help="also run on the target this TOML file describes (compiler, memory map, runner; "
+        "docs/targets.md); repeatable",
     )
     parser.add_argument(
         "--suite",
@@ -77,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         report = run_conformance(
-            args.targets or "all",
+            args.targets or ([] if args.target_files else "all"),
             args.suites,
             level=args.level,
             data_dir=args.data,
@@ -86,6 +97,7 @@ def run(args: argparse.Namespace) -> int:
             jobs=args.jobs or os.cpu_count() or 1,
             progress=progress,
             on_plan=on_plan,
+            target_files=args.target_files,
         )
     except ConformanceError as exc:
         raise UserError(str(exc)) from None

@@ -23,7 +23,6 @@ from .build import ToolMissing
 from .output_parser import apply_run
 from .plan import (
     KNOWN_SUITES,
-    RENODE_TARGET,
     ConformanceError,
     check_tools,
     find_suite_files,
@@ -37,9 +36,11 @@ from .plan import (
 )
 from .presets import write_presets_header
 from .program_sources import CONF_DIR, INCLUDE_DIR, main_source
+from .renode import renode_missing
 from .results import ConformanceReport, KernelCheck, ProgramResult, SuiteResult
-from .target_job import DEFAULT_TIMEOUT_S, TargetJob, check_kernels, run_renode_programs, run_target
-from .targets import CORTEX_M_TARGETS
+from .target_file import TargetFileError, load_target_file
+from .target_job import DEFAULT_TIMEOUT_S, TargetJob, check_kernels, run_target
+from .targets import TARGETS, Target, find_target, get_target, register_target
 
 ProgressFn = Callable[[str], None]
 
@@ -55,11 +56,13 @@ def run_conformance(
     jobs: int | None = None,
     progress: ProgressFn | None = None,
     on_plan: Callable[[int], None] | None = None,
+    target_files: Sequence[str | os.PathLike[str]] = (),
 ) -> ConformanceReport:
     """Build and run the conformance programs; never raises for a kernel failure (those are
-    in the report), only for a bad request (ConformanceError) or a missing tool (ToolMissing)."""
+    in the report), only for a bad request (ConformanceError) or a missing tool (ToolMissing).
+    target_files: the user's target files (docs/targets.md), run after the chosen built-ins."""
     start = time.monotonic()
-    names = resolve_targets(targets)
+    names = resolve_targets(targets, load_user_targets(target_files))
     data = Path(data_dir) if data_dir is not None else default_dir(level)
     files = find_suite_files(data, level)
     chosen = select_suites(files, suites, data, level)
@@ -69,9 +72,12 @@ def run_conformance(
     root = Path(build_dir).resolve()
     include_dirs = [INCLUDE_DIR, CONF_DIR, write_presets_header(root / "include").parent]
     jobs_list = [TargetJob(t, runnable, root / t, include_dirs, timeout_s) for t in names]
-    checks_for = [t for t in names if t in CORTEX_M_TARGETS]
+    by_name = {j.target: j for j in jobs_list}
+    for j in jobs_list:  # a twin runs the ELFs of its build target's job when that one is in the run
+        j.twin = by_name.get(get_target(j.target).build or "")
+    checks_for = [t for t in names if not get_target(t).is_host and get_target(t).build is None]
     if on_plan is not None:
-        on_plan(len(jobs_list) + len(checks_for) + (1 if "m4" in names else 0))
+        on_plan(len(jobs_list) + len(checks_for))
     kernel_checks: dict[str, KernelCheck] = {}
     workers = max(1, jobs or os.cpu_count() or 1)
     with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -86,12 +92,8 @@ def run_conformance(
                 kernel_checks[value.target] = value
             if progress is not None:
                 progress(futures[future])
-    renode_note = ""
-    if "m4" in names:
-        m4 = next(j for j in jobs_list if j.target == "m4")
-        renode_note = run_renode_programs(m4.programs, [s.name for s in runnable], results, timeout_s)
-        if progress is not None:
-            progress(RENODE_TARGET)
+    renode = [t for t in names if get_target(t).runner == "renode"]
+    renode_note = (renode_missing() or "ran under renode-test") if renode else ""
     return ConformanceReport(
         level=level,
         data_dir=str(data),
@@ -105,18 +107,38 @@ def run_conformance(
     )
 
 
+def load_user_targets(paths: Sequence[str | os.PathLike[str]]) -> tuple[str, ...]:
+    """Read and register the user's target files; their names, in order. A bad file, or two
+    files of one name, is a ConformanceError naming the file and field."""
+    names: list[str] = []
+
+    def lookup(name: str) -> Target | None:  # a built-in, or a file read before this one
+        return TARGETS.get(name) or (find_target(name) if name in names else None)
+
+    for path in paths:
+        try:
+            t = load_target_file(path, lookup)
+            if t.name in names:
+                raise TargetFileError(f"target file {t.source}: name: {t.name!r} is also the name of an earlier file")
+            register_target(t)
+        except TargetFileError as exc:
+            raise ConformanceError(str(exc)) from None
+        names.append(t.name)
+    return tuple(names)
+
+
 __all__ = [
     "ConformanceError",
     "ConformanceReport",
     "KNOWN_SUITES",
     "KernelCheck",
     "ProgramResult",
-    "RENODE_TARGET",
     "SuiteResult",
     "ToolMissing",
     "apply_run",
     "golden_budget",
     "group_headers",
+    "load_user_targets",
     "main_source",
     "preset_for",
     "resolve_targets",

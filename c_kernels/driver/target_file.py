@@ -9,6 +9,7 @@ file, the field and what is wrong.
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import shlex
 import tomllib
@@ -281,7 +282,8 @@ def target_from_data(data: Mapping[str, Any], path: Path,
     return Target(**fields)
 
 
-def load_target_file(path: str | Path, lookup: Callable[[str], Target | None] = lambda name: None) -> Target:
+def load_target_file(path: str | os.PathLike[str],
+                     lookup: Callable[[str], Target | None] = lambda name: None) -> Target:
     """Read and check one target file."""
     p = Path(path)
     try:

@@ -25,6 +25,11 @@ BUILTIN_FILES: tuple[str, ...] = (
     "m7",
     "m33",
     "m55",
+    "renode-m0plus",
+    "renode-m3",
+    "renode-m4",
+    "renode-m7",
+    "renode-m33",
 )
 
 
@@ -45,7 +50,11 @@ USER_TARGETS: dict[str, Target] = {}
 HOST = TARGETS["host"]
 # Cortex-M targets that build their own programs (a Renode twin runs its QEMU twin's ELFs).
 CORTEX_M_TARGETS: tuple[str, ...] = tuple(n for n, t in TARGETS.items() if not t.is_host and t.build is None)
+# What `--target all` runs, in report order.
 ALL_TARGETS: tuple[str, ...] = tuple(TARGETS)
+# The host and the Cortex-M targets that build their own programs; and the Renode twins.
+BUILD_TARGETS: tuple[str, ...] = tuple(n for n, t in TARGETS.items() if t.build is None)
+RENODE_TARGETS: tuple[str, ...] = tuple(n for n, t in TARGETS.items() if t.runner == "renode")
 
 
 def find_target(name: str) -> Target | None:
@@ -82,10 +91,12 @@ def build_target(target: str | Target) -> Target:
 
 __all__ = [
     "ALL_TARGETS",
+    "BUILD_TARGETS",
     "CORTEX_M_TARGETS",
     "HOST",
     "KIB",
     "MIB",
+    "RENODE_TARGETS",
     "TARGETS",
     "TARGETS_DIR",
     "MemoryRegion",

@@ -5,11 +5,14 @@ problem; a memory map becomes a linker script with the project's sections."""
 from __future__ import annotations
 
 import dataclasses
+import json
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from tintin.kernels.driver.build import CORTEXM_DIR
+from tintin.cli import main
+from tintin.kernels.driver.build import CORTEXM_DIR, find_tool
 from tintin.kernels.driver.linker_script import linker_script_for, linker_script_text
 from tintin.kernels.driver.target_file import TargetFileError, load_target_file
 from tintin.kernels.driver.targets import (
@@ -136,3 +139,47 @@ def test_unreadable_files_are_one_line(tmp_path: Path) -> None:
         load_target_file(tmp_path / "absent.toml")
     with pytest.raises(TargetFileError, match="not valid TOML"):
         load_target_file(_write(tmp_path, "name = \n"))
+
+
+QEMU_M4 = ('["qemu-system-arm", "-M", "mps2-an386", "-nographic", "-monitor", "none", "-serial", "none", '
+           '"-semihosting-config", "enable=on,target=native", "-kernel", "{elf}"]')
+
+
+@pytest.mark.toolchain
+@pytest.mark.qemu
+def test_a_users_board_file_passes_conformance(tmp_path: Path) -> None:
+    """An M4 board with RAM at 0x20100000 (256 KB), given as a memory map, on QEMU's AN386; and
+    the same ELFs again through a runner command (what a probe's semihosting command line does)."""
+    board = _write(tmp_path, BOARD)
+    probe = _write(tmp_path, f'name = "m4-board-probe"\nbuild = "m4-board"\n[run]\nrunner = "command"\n'
+                   f'command = {QEMU_M4}\ntimeout = 60\n', "probe.toml")
+    out, build = tmp_path / "out", tmp_path / "build"
+    code = main(["conformance", "--target-file", str(board), "--target-file", str(probe), "--suite", "relu_forward",
+                 "dense_forward", "window", "--out", str(out), "--build-dir", str(build), "--no-progress",
+                 "--jobs", "2"])
+    report = json.loads((out / "conformance.json").read_text())
+    assert report["targets"] == ["m4-board", "m4-board-probe"]
+    assert code == 0 and report["ok"], json.dumps(report["results"], indent=1)
+    for r in report["results"]:
+        assert r["state"] == "passed" and r["cases"] == r["passed"] == r["total"] > 0, r
+    assert [k["target"] for k in report["kernel_checks"]] == ["m4-board"]
+    (elf,) = {p["program"] for p in report["programs"]}  # one ELF, run by both
+    symbols = subprocess.run([find_tool("arm-none-eabi-nm"), elf], capture_output=True, text=True, check=True).stdout
+    addresses = {line.split()[2]: int(line.split()[0], 16) for line in symbols.splitlines() if len(line.split()) == 3}
+    assert addresses["__stack_top"] == 0x20100000 + 256 * 1024  # linked for the file's memory map
+    assert addresses["__data_start"] >= 0x20100000
+
+
+def test_a_bad_target_file_is_exit_2_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(tmp_path, BOARD.replace('runner = "qemu"', 'runner = "jtag"'))
+    assert main(["conformance", "--target-file", str(path), "--no-progress", "--out", str(tmp_path / "o"),
+                 "--build-dir", str(tmp_path / "b")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and f"target file {path}: run.runner: 'jtag' cannot run" in err, err
+    same = _write(tmp_path, BOARD.replace('name = "m4-board"', 'name = "m4"'), "m4.toml")
+    assert main(["conformance", "--target-file", str(same), "--no-progress"]) == 2
+    assert "name: 'm4' is a built-in target" in capsys.readouterr().err
+    absent = _write(tmp_path, BOARD.replace('runner = "qemu"\nmachine = "mps2-an386"',
+                                            'runner = "command"\ncommand = "no-such-probe-tool {elf}"'), "p.toml")
+    assert main(["conformance", "--target-file", str(absent), "--no-progress"]) == 2
+    assert "run.command: 'no-such-probe-tool' is not on PATH" in capsys.readouterr().err
