@@ -183,3 +183,17 @@ def test_a_bad_target_file_is_exit_2_with_one_line(tmp_path: Path, capsys: pytes
                                             'runner = "command"\ncommand = "no-such-probe-tool {elf}"'), "p.toml")
     assert main(["conformance", "--target-file", str(absent), "--no-progress"]) == 2
     assert "run.command: 'no-such-probe-tool' is not on PATH" in capsys.readouterr().err
+
+
+def test_the_documented_examples_are_valid_target_files(tmp_path: Path) -> None:
+    import re
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "targets.md").read_text()
+    board, twin = re.findall(r"```toml\n(.*?)```", text, re.DOTALL)
+    t = load_target_file(_write(tmp_path, board), find_target)
+    assert (t.name, t.runner, t.cpu, t.fpu, t.stack_size) == ("my-f4", "command", "cortex-m4", "fpv4-sp-d16", 16384)
+    assert "{elf}" in " ".join(t.command)
+    assert t.all_cflags[-6:] == ("-O2", "-mcpu=cortex-m4", "-mfpu=fpv4-sp-d16", "-mfloat-abi=soft", "-DBOARD_REV=2",
+                                 '-DTT_TARGET="my-f4"')
+    u = load_target_file(_write(tmp_path, twin, "twin.toml"), find_target)
+    assert (u.build, u.runner, u.command[-1]) == ("m4", "command", "{elf}")
