@@ -55,7 +55,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--build-dir", type=Path, default=Path("build/conformance"), help="build folder (generated C, objects, ELFs)"
     )
-    parser.add_argument("--timeout", type=float, default=60.0, metavar="S", help="seconds per program run (default 60)")
+    parser.add_argument("--timeout", type=float, default=60.0, metavar="S",
+                        help="seconds per program run (default 60; a target file's run.timeout may give more)")
     parser.add_argument(
         "--jobs", type=int, default=None, metavar="N", help="targets built and run in parallel (default: CPU count)"
     )

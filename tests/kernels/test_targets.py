@@ -148,9 +148,14 @@ QEMU_M4 = ('["qemu-system-arm", "-M", "mps2-an386", "-nographic", "-monitor", "n
 @pytest.mark.toolchain
 @pytest.mark.qemu
 def test_a_users_board_file_passes_conformance(tmp_path: Path) -> None:
-    """An M4 board with RAM at 0x20100000 (256 KB), given as a memory map, on QEMU's AN386; and
-    the same ELFs again through a runner command (what a probe's semihosting command line does)."""
-    board = _write(tmp_path, BOARD)
+    """An M4 board with RAM at 0x20100000 (256 KB), given as a memory map, with the user's own
+    startup sources (copies of the project's), on QEMU's AN386; and the same ELFs again through
+    a runner command (what a probe's semihosting command line does)."""
+    import shutil
+
+    shutil.copy(CORTEXM_DIR / "startup.c", tmp_path / "my_startup.c")
+    shutil.copy(CORTEXM_DIR / "vectors.S", tmp_path / "my_vectors.S")
+    board = _write(tmp_path, 'startup = ["my_startup.c", "my_vectors.S"]\n' + BOARD)
     probe = _write(tmp_path, f'name = "m4-board-probe"\nbuild = "m4-board"\n[run]\nrunner = "command"\n'
                    f'command = {QEMU_M4}\ntimeout = 60\n', "probe.toml")
     out, build = tmp_path / "out", tmp_path / "build"
@@ -168,6 +173,8 @@ def test_a_users_board_file_passes_conformance(tmp_path: Path) -> None:
     addresses = {line.split()[2]: int(line.split()[0], 16) for line in symbols.splitlines() if len(line.split()) == 3}
     assert addresses["__stack_top"] == 0x20100000 + 256 * 1024  # linked for the file's memory map
     assert addresses["__data_start"] >= 0x20100000
+    linked = Path(elf).with_suffix(".map").read_text()
+    assert "my_startup.o" in linked and "my_vectors.o" in linked and "/startup.o" not in linked
 
 
 def test_a_bad_target_file_is_exit_2_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
