@@ -25,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from .linker_script import linker_script_for
 from .targets import Target, get_target
 
 # The c_kernels/ folder (this driver lives in c_kernels/driver/).
@@ -93,9 +94,14 @@ def board_sources(target: str | Target) -> list[Path]:
     """What any program needs to run on the target: for Cortex-M the vector table, reset
     handler and semihosting output (tt_platform.h), nothing of the test harness; for the host,
     stdio. A program of the user's own links these alone (build_program(..., harness=False))."""
-    if get_target(target).is_host:
+    t = get_target(target)
+    if t.is_host:
         return [HOST_DIR / "tt_platform_host.c"]
-    return [CORTEXM_DIR / "tt_semihost.c", CORTEXM_DIR / "startup.c", CORTEXM_DIR / "vectors.S"]
+    # A target file may bring its own startup (reset handler, vector table); the output
+    # channel, semihosting, stays the project's.
+    startup = [Path(s) for s in t.startup] if t.startup is not None else [CORTEXM_DIR / "startup.c",
+                                                                          CORTEXM_DIR / "vectors.S"]
+    return [CORTEXM_DIR / "tt_semihost.c", *startup]
 
 
 def platform_sources(target: str | Target, harness: bool = True) -> list[Path]:
@@ -232,15 +238,16 @@ def build_program(
         exe = out / f"{program}.host"
         link = [cc, *t.all_cflags, *map(str, objs), "-o", str(exe)]
     else:
-        assert t.linker_script is not None
         exe = out / f"{program}.{t.name}.elf"
+        script = linker_script_for(t, out)
         link = [
             cc,
             *t.all_cflags,
             *t.ldflags,
             f"-L{CORTEXM_DIR}",
+            f"-L{script.parent}",
             "-T",
-            str(CORTEXM_DIR / t.linker_script),
+            str(script),
             f"-Wl,-Map={exe.with_suffix('.map')}",
             *map(str, objs),
             "-o",

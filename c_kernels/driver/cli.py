@@ -22,7 +22,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         dest="targets",
         action="append",
         metavar="LIST",
-        help="comma-separated targets among host,m0plus,m3,m4,m7,m33,m55, or all (default: all); repeatable",
+        help="comma-separated targets among host,m0plus,m3,m4,m7,m33,m55, their Renode twins renode-m0plus,"
+        "renode-m3,renode-m4,renode-m7,renode-m33, or all (default: all, or none with --target-file); repeatable",
+    )
+    parser.add_argument(
+        "--target-file",
+        dest="target_files",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="FILE",
+        help="also run on the target this TOML file describes (compiler, memory map, runner; "
+        "docs/targets.md); repeatable",
     )
     parser.add_argument(
         "--suite",
@@ -44,7 +55,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--build-dir", type=Path, default=Path("build/conformance"), help="build folder (generated C, objects, ELFs)"
     )
-    parser.add_argument("--timeout", type=float, default=60.0, metavar="S", help="seconds per program run (default 60)")
+    parser.add_argument("--timeout", type=float, default=60.0, metavar="S",
+                        help="seconds per program run (default 60; a target file's run.timeout may give more)")
     parser.add_argument(
         "--jobs", type=int, default=None, metavar="N", help="targets built and run in parallel (default: CPU count)"
     )
@@ -101,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         report = run_conformance(
-            args.targets or "all",
+            args.targets or ([] if args.target_files else "all"),
             args.suites,
             level=args.level,
             data_dir=args.data,
@@ -111,6 +123,7 @@ def run(args: argparse.Namespace) -> int:
             progress=progress,
             on_plan=on_plan,
             kernels=kernels,
+            target_files=args.target_files,
         )
     except (ConformanceError, KernelLibraryError) as exc:
         raise UserError(str(exc)) from None

@@ -24,7 +24,6 @@ from .kernel_library import KernelLibrary, KernelSpec, resolve_library
 from .output_parser import apply_run
 from .plan import (
     KNOWN_SUITES,
-    RENODE_TARGET,
     ConformanceError,
     check_tools,
     find_suite_files,
@@ -38,9 +37,11 @@ from .plan import (
 )
 from .presets import write_presets_header
 from .program_sources import CONF_DIR, INCLUDE_DIR, main_source
+from .renode import renode_missing
 from .results import ConformanceReport, KernelCheck, ProgramResult, SuiteResult
-from .target_job import DEFAULT_TIMEOUT_S, TargetJob, check_kernels, run_renode_programs, run_target
-from .targets import CORTEX_M_TARGETS
+from .target_file import TargetFileError, load_target_file
+from .target_job import DEFAULT_TIMEOUT_S, TargetJob, check_kernels, run_target
+from .targets import TARGETS, Target, build_target, find_target, get_target, register_target
 
 ProgressFn = Callable[[str], None]
 
@@ -57,15 +58,17 @@ def run_conformance(
     progress: ProgressFn | None = None,
     on_plan: Callable[[int], None] | None = None,
     kernels: Sequence[KernelSpec] = (),
+    target_files: Sequence[str | os.PathLike[str]] = (),
 ) -> ConformanceReport:
     """Build and run the conformance programs; never raises for a kernel failure (those are
     in the report), only for a bad request (ConformanceError), a kernel library that cannot
     be used (KernelLibraryError) or a missing tool (ToolMissing).
 
     ``kernels``: the user's kernel library (kernel_library.py); functions it does not define
-    come from the reference kernels in c_kernels/src."""
+    come from the reference kernels in c_kernels/src. ``target_files``: the user's target
+    files (docs/targets.md), run after the chosen built-ins."""
     start = time.monotonic()
-    names = resolve_targets(targets)
+    names = resolve_targets(targets, load_user_targets(target_files))
     data = Path(data_dir) if data_dir is not None else default_dir(level)
     files = find_suite_files(data, level)
     chosen = select_suites(files, suites, data, level)
@@ -75,14 +78,19 @@ def run_conformance(
     root = Path(build_dir).resolve()
     include_dirs = [INCLUDE_DIR, CONF_DIR, write_presets_header(root / "include").parent]
     workers = max(1, jobs or os.cpu_count() or 1)
-    libraries = _resolve_libraries(names, kernels, root, workers)
+    # One kernel library per build target: a twin (a Renode target) links what its QEMU twin does.
+    libraries = _resolve_libraries(sorted({build_target(t).name for t in names}), kernels, root, workers)
+    library_of = {t: libraries[build_target(t).name] for t in names}
     for (suite, target), r in results.items():
-        if target in libraries:
-            r.implementation = libraries[target].implementation(_suite_kernel(runnable, suite))
-    jobs_list = [TargetJob(t, runnable, root / t, include_dirs, timeout_s, libraries[t]) for t in names]
-    checks_for = [t for t in names if t in CORTEX_M_TARGETS]
+        if target in library_of:
+            r.implementation = library_of[target].implementation(_suite_kernel(runnable, suite))
+    jobs_list = [TargetJob(t, runnable, root / t, include_dirs, timeout_s, library_of[t]) for t in names]
+    by_name = {j.target: j for j in jobs_list}
+    for j in jobs_list:  # a twin runs the ELFs of its build target's job when that one is in the run
+        j.twin = by_name.get(get_target(j.target).build or "")
+    checks_for = [t for t in names if not get_target(t).is_host and get_target(t).build is None]
     if on_plan is not None:
-        on_plan(len(jobs_list) + len(checks_for) + (1 if "m4" in names else 0))
+        on_plan(len(jobs_list) + len(checks_for))
     kernel_checks: dict[str, KernelCheck] = {}
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futures: dict[Future[Any], str] = {}
@@ -96,12 +104,8 @@ def run_conformance(
                 kernel_checks[value.target] = value
             if progress is not None:
                 progress(futures[future])
-    renode_note = ""
-    if "m4" in names:
-        m4 = next(j for j in jobs_list if j.target == "m4")
-        renode_note = run_renode_programs(m4.programs, [s.name for s in runnable], results, timeout_s)
-        if progress is not None:
-            progress(RENODE_TARGET)
+    renode = [t for t in names if get_target(t).runner == "renode"]
+    renode_note = (renode_missing() or "ran under renode-test") if renode else ""
     return ConformanceReport(
         level=level,
         data_dir=str(data),
@@ -112,7 +116,7 @@ def run_conformance(
         kernel_checks=[kernel_checks[t] for t in checks_for if t in kernel_checks],
         wall_s=time.monotonic() - start,
         renode_note=renode_note,
-        user_functions={t: lib.user_functions for t, lib in libraries.items()},
+        user_functions={t: lib.user_functions for t, lib in library_of.items()},
     )
 
 
@@ -129,18 +133,38 @@ def _suite_kernel(suites: Sequence[Any], name: str) -> str:
     return next((s.kernel for s in suites if s.name == name), "")
 
 
+def load_user_targets(paths: Sequence[str | os.PathLike[str]]) -> tuple[str, ...]:
+    """Read and register the user's target files; their names, in order. A bad file, or two
+    files of one name, is a ConformanceError naming the file and field."""
+    names: list[str] = []
+
+    def lookup(name: str) -> Target | None:  # a built-in, or a file read before this one
+        return TARGETS.get(name) or (find_target(name) if name in names else None)
+
+    for path in paths:
+        try:
+            t = load_target_file(path, lookup)
+            if t.name in names:
+                raise TargetFileError(f"target file {t.source}: name: {t.name!r} is also the name of an earlier file")
+            register_target(t)
+        except TargetFileError as exc:
+            raise ConformanceError(str(exc)) from None
+        names.append(t.name)
+    return tuple(names)
+
+
 __all__ = [
     "ConformanceError",
     "ConformanceReport",
     "KNOWN_SUITES",
     "KernelCheck",
     "ProgramResult",
-    "RENODE_TARGET",
     "SuiteResult",
     "ToolMissing",
     "apply_run",
     "golden_budget",
     "group_headers",
+    "load_user_targets",
     "main_source",
     "preset_for",
     "resolve_targets",

@@ -122,6 +122,8 @@ def apply_run(
             r.state, r.detail = "fault", f"program {program.name} faulted (exit status {run.status})"
         else:
             r.state, r.detail = "error", f"program {program.name} stopped (exit status {run.status})"
+        if run.note and r.state in ("timeout", "fault", "error"):  # the last line printed, Renode's complaint
+            r.detail += f"; {run.note}"
         if r.state != "passed" and r.first_failure is None:
             r.first_failure = r.detail
     if not run.passed and all(results[(s, target)].state == "passed"

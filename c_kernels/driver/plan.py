@@ -4,6 +4,7 @@ that fit its flash. Nothing here builds or runs anything."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -12,8 +13,9 @@ from tintin.golden.model import Suite
 from tintin.reference.config import NITI, TINTIN, NumericsConfig
 
 from .build import find_tool
+from .renode import renode_missing
 from .results import Results, SuiteResult, case_family
-from .targets import KIB, Target, get_target
+from .targets import KIB, Target, build_target, get_target
 
 # Suites with a C runner tt_run_case_<suite> (c_kernels/conformance/tt_conf.h), in report order.
 KNOWN_SUITES: tuple[str, ...] = (
@@ -49,9 +51,6 @@ KNOWN_SUITES: tuple[str, ...] = (
 # Mirrors tt_conf_preset_for() in conformance/tt_conf_presets.c.
 NITI_SUITES = frozenset({"update_niti", "train_step_mlp_niti", "train_step_cnn_niti"})
 
-# Report column for the m4 programs replayed under Renode; not a build target of its own.
-RENODE_TARGET = "renode-m4"
-
 # Flash kept free for code (kernels, runners, harness, libc) when sizing golden data per
 # program: the conformance code is ~14 KB on Thumb-1; the rest is margin for the emitter's
 # estimate (alignment, string pooling).
@@ -73,8 +72,10 @@ def preset_for(suite: str) -> NumericsConfig:
 # ---- targets and suites ----------------------------------------------------------------------
 
 
-def resolve_targets(names: Iterable[str] | str) -> tuple[str, ...]:
-    """'all', a comma list or names -> target names in the canonical order."""
+def resolve_targets(names: Iterable[str] | str, user: Sequence[str] = ()) -> tuple[str, ...]:
+    """'all', a comma list or names -> built-in target names in the canonical order, then the
+    targets read from the user's files (`user`, always run). No names at all: 'all', unless
+    user targets were given."""
     from .targets import ALL_TARGETS
 
     if isinstance(names, str):
@@ -82,28 +83,36 @@ def resolve_targets(names: Iterable[str] | str) -> tuple[str, ...]:
     wanted: list[str] = []
     for item in names:
         wanted += [n.strip() for n in item.split(",") if n.strip()]
-    if not wanted or "all" in wanted:
-        return ALL_TARGETS
-    unknown = [n for n in wanted if n not in ALL_TARGETS]
+    if "all" in wanted or (not wanted and not user):
+        return (*ALL_TARGETS, *user)
+    unknown = [n for n in wanted if n not in ALL_TARGETS and n not in user]
     if unknown:
-        raise ConformanceError(f"unknown target(s) {', '.join(unknown)}; choose from all, {', '.join(ALL_TARGETS)}")
-    return tuple(n for n in ALL_TARGETS if n in wanted)
+        raise ConformanceError(f"unknown target(s) {', '.join(unknown)}; choose from all, {', '.join(ALL_TARGETS)}"
+                               " (or add one with --target-file)")
+    return (*(n for n in ALL_TARGETS if n in wanted), *user)
 
 
 def report_columns(targets: tuple[str, ...]) -> tuple[str, ...]:
-    """The report's target columns: the targets, then RENODE_TARGET when m4 is among them."""
-    return targets + ((RENODE_TARGET,) if "m4" in targets else ())
+    """The report's target columns: one per target (a Renode twin is a target of its own)."""
+    return targets
 
 
 def check_tools(targets: Sequence[str]) -> None:
-    """ToolMissing (naming the Debian package) before any work starts."""
+    """ToolMissing (naming the Debian package) before any work starts. A Renode target needs
+    nothing here: without Renode it is skipped, with the reason."""
     for name in targets:
         t = get_target(name)
-        find_tool(t.cc)
-        if not t.is_host:
-            find_tool("qemu-system-arm")
+        if t.runner == "renode" and renode_missing():
+            continue
+        b = build_target(t)
+        find_tool(b.cc)
+        if not b.is_host:
             find_tool("arm-none-eabi-nm")
             find_tool("arm-none-eabi-size")
+        if t.runner == "qemu":
+            find_tool("qemu-system-arm")
+        elif t.runner == "command" and shutil.which(t.command[0].replace("{elf}", "x")) is None:
+            raise ConformanceError(f"target {t.name} ({t.source}): run.command: {t.command[0]!r} is not on PATH")
 
 
 def find_suite_files(data_dir: Path, level: str) -> dict[str, Path]:

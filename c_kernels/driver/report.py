@@ -10,7 +10,6 @@ import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from .plan import RENODE_TARGET
 from .results import CaseFailure, ConformanceReport, SuiteResult
 
 MARKDOWN_NAME = "conformance.md"
@@ -163,7 +162,7 @@ def to_markdown(report: ConformanceReport) -> str:
             + f" | {arena} | {p.build_s:.1f} | {p.duration_s:.1f} | {state} |"
         )
     if report.renode_note:
-        out += ["", f"Renode ({RENODE_TARGET}): {report.renode_note}."]
+        out += ["", f"Renode targets: {report.renode_note}."]
     return "\n".join(out) + "\n"
 
 

@@ -180,7 +180,7 @@ class KernelCheck:
 class ConformanceReport:
     level: str
     data_dir: str
-    targets: tuple[str, ...]  # columns, RENODE_TARGET included when m4 was chosen
+    targets: tuple[str, ...]  # one column per target (Renode twins and user targets included)
     suites: tuple[str, ...]
     results: Results
     programs: list[ProgramResult]

@@ -1,9 +1,11 @@
 """Running conformance on one target: build each planned program, run it under a timeout and
-fold its output into the results; check the kernel objects of a Cortex-M core on their own;
-replay the m4 programs under Renode."""
+fold its output into the results; check the kernel objects of a Cortex-M core on their own.
+A target that shares another's build (a Renode twin) runs that target's ELFs once they are
+built, or builds them itself when that target is not in the run."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -15,15 +17,14 @@ from tintin.golden.model import GoldenFormatError, Suite
 from .build import CompileError, build_program, check_no_soft_helpers, code_size
 from .kernel_library import KernelLibrary
 from .output_parser import apply_run
-from .plan import RENODE_TARGET, plan_programs
+from .plan import plan_programs
 from .program_sources import RUNNER_SOURCES, write_program_sources
+from .renode import renode_missing
 from .results import KernelCheck, ProgramResult, Results
-from .run import RENODE_SKIP_REASON, run_program, run_renode
-from .targets import get_target
+from .run import run_program
+from .targets import build_target, get_target
 
 DEFAULT_TIMEOUT_S = 60.0
-# A Renode run never gets less than run_renode's own default timeout.
-RENODE_MIN_TIMEOUT_S = 120.0
 
 
 @dataclass
@@ -33,14 +34,20 @@ class TargetJob:
     build_dir: Path
     include_dirs: list[Path]
     timeout_s: float
-    library: KernelLibrary  # the kernels every program of this target links
+    library: KernelLibrary  # the kernels every program of this target (or of its build target) links
     programs: list[ProgramResult] = field(default_factory=list)
+    # The headers of each program, in step with programs (a twin runs them again).
+    groups: list[list[HeaderInfo]] = field(default_factory=list)
+    # The job of the target whose build this one shares, when that target is in the run.
+    twin: TargetJob | None = None
+    done: threading.Event = field(default_factory=threading.Event)
 
 
 def _build_program(job: TargetJob, name: str, headers: Sequence[HeaderInfo], golden_dir: Path) -> Path:
-    sources = write_program_sources(job.build_dir / name, job.target, name, headers)
+    target = build_target(job.target).name  # a Renode twin builds exactly what its QEMU twin does
+    sources = write_program_sources(job.build_dir / name, target, name, headers)
     return build_program(
-        job.target,
+        target,
         [*sources, *RUNNER_SOURCES],
         [*job.include_dirs, golden_dir],
         job.build_dir,
@@ -55,9 +62,67 @@ def _compiler_error(exc: CompileError) -> str:
     return next((line for line in lines if "error" in line), lines[0] if lines else str(exc).splitlines()[0])
 
 
+def _mark(results: Results, target: str, suites: Sequence[str], state: str, detail: str,
+          first_failure: str | None = None) -> None:
+    for suite in suites:
+        r = results[(suite, target)]
+        r.state, r.detail, r.first_failure = state, detail, first_failure if state != "skipped" else None
+
+
 def run_target(job: TargetJob, results: Results) -> list[ProgramResult]:
     """Emit, build and run every program of one target; fills `results` for it."""
-    t = get_target(job.target)
+    try:
+        t = get_target(job.target)
+        skip = renode_missing() if t.runner == "renode" else ""
+        if skip:
+            _mark(results, job.target, [s.name for s in job.suites], "skipped", skip)
+        elif job.twin is not None:
+            _rerun_twin(job, results)
+        else:
+            _build_and_run(job, results)
+        return job.programs
+    finally:
+        job.done.set()
+
+
+def _timeout(job: TargetJob) -> float:
+    """--timeout, or more when the target file asks for more (Renode's start-up, a probe)."""
+    return max(job.timeout_s, get_target(job.target).timeout_s or 0.0)
+
+
+def _run_built(job: TargetJob, program: ProgramResult, exe: Path, headers: Sequence[HeaderInfo],
+               results: Results) -> None:
+    run = run_program(job.target, exe, _timeout(job))
+    program.status, program.passed = run.status, run.passed
+    program.timed_out, program.faulted, program.duration_s = run.timed_out, run.faulted, run.duration_s
+    apply_run(program, run, headers, results, job.target)
+
+
+def _rerun_twin(job: TargetJob, results: Results) -> None:
+    """Run the ELFs the twin's job built (it was submitted first, so waiting cannot deadlock)."""
+    twin = job.twin
+    assert twin is not None
+    twin.done.wait()
+    if not twin.groups:  # planning the twin's programs failed: the same error here
+        for suite in job.suites:
+            r, mine = results[(suite.name, twin.target)], results[(suite.name, job.target)]
+            mine.state, mine.detail, mine.first_failure = "error", f"{twin.target}: {r.detail}", r.first_failure
+        return
+    for built, headers in zip(twin.programs, twin.groups):
+        program = ProgramResult(job.target, built.name, built.headers, built.suites, program=built.program,
+                                size=built.size, build_s=0.0)
+        job.programs.append(program)
+        if built.program is None:
+            for suite in built.suites:
+                r = results[(suite, twin.target)]
+                _mark(results, job.target, [suite], "build-error", f"building {built.name} for {twin.target} failed",
+                      r.first_failure)
+            continue
+        _run_built(job, program, Path(built.program), headers, results)
+
+
+def _build_and_run(job: TargetJob, results: Results) -> None:
+    t = build_target(job.target)
     golden_dir = job.build_dir / "golden"
     try:
         programs = plan_programs(t, job.suites, golden_dir)
@@ -65,12 +130,13 @@ def run_target(job: TargetJob, results: Results) -> list[ProgramResult]:
         for suite in job.suites:
             r = results[(suite.name, job.target)]
             r.state, r.detail, r.first_failure = "error", f"emitting C headers failed: {exc}", str(exc)
-        return job.programs
+        return
     for k, headers in enumerate(programs):
         name = f"conformance{k}"
         program = ProgramResult(job.target, name, tuple(h.file for h in headers),
                                 tuple(dict.fromkeys(h.suite for h in headers)))
         job.programs.append(program)
+        job.groups.append(headers)
         start = time.monotonic()
         try:
             exe = _build_program(job, name, headers, golden_dir)
@@ -85,11 +151,7 @@ def run_target(job: TargetJob, results: Results) -> list[ProgramResult]:
         program.program = str(exe)
         if not t.is_host:
             program.size = code_size(exe)
-        run = run_program(t, exe, job.timeout_s)
-        program.status, program.passed = run.status, run.passed
-        program.timed_out, program.faulted, program.duration_s = run.timed_out, run.faulted, run.duration_s
-        apply_run(program, run, headers, results, job.target)
-    return job.programs
+        _run_built(job, program, exe, headers, results)
 
 
 def check_kernels(library: KernelLibrary) -> KernelCheck:
@@ -101,28 +163,3 @@ def check_kernels(library: KernelLibrary) -> KernelCheck:
     except CompileError as exc:
         check.error = _compiler_error(exc)
     return check
-
-
-def run_renode_programs(programs: Sequence[ProgramResult], suites: Sequence[str],
-                        results: Results, timeout_s: float) -> str:
-    """The m4 programs again under Renode, or every suite skipped with run.py's reason."""
-    for p in programs:
-        if p.program is None:
-            continue
-        run = run_renode(p.program, timeout_s=max(timeout_s, RENODE_MIN_TIMEOUT_S))
-        for suite in p.suites:
-            r = results[(suite, RENODE_TARGET)]
-            if run.skipped:
-                r.state, r.detail = "skipped", run.skip_reason
-                continue
-            r.cases, r.passed = r.total, r.total if run.passed else 0
-            r.state = "passed" if run.passed else ("timeout" if run.timed_out else "failed")
-            if not run.passed:
-                r.first_failure = next(iter(run.mismatch_lines), f"renode-test exit status {run.status}")
-    for suite in suites:  # suites of m4 programs that never built
-        r = results[(suite, RENODE_TARGET)]
-        if r.state == "not-run":
-            r.state, r.detail = "skipped", "the m4 build failed"
-    note = RENODE_SKIP_REASON if any(r.state == "skipped" for (s, t), r in results.items()
-                                     if t == RENODE_TARGET) else "ran under renode-test"
-    return note

@@ -1,205 +1,109 @@
-"""The targets a C test program is built for: the host and six emulated Cortex-M cores.
+"""The targets a C test program is built for and run on. Every target is a file of data
+(format: docs/targets.md, reader: target_file.py): the built-in ones are the files in
+c_kernels/targets/ (the host, six QEMU cores, and five Renode twins of the QEMU cores that run
+the same ELFs), and a user adds their own with ``tintin conformance --target-file``.
 
-Each Cortex-M target names its compiler flags, its linker script in
-``platform/cortexm/`` and the QEMU 7.2 board that runs it. The memory regions recorded
-here were read from QEMU 7.2.22 (``info mtree -f``) and confirmed by running the platform
-self-test on each board; the linker scripts carry the same numbers (a test keeps the two
-in step).
+The memory regions of the QEMU boards were read from QEMU 7.2.22 (``info mtree -f``) and
+confirmed by running the platform self-test on each board; the linker scripts carry the same
+numbers (a test keeps the two in step).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from pathlib import Path
 
-KIB = 1024
-MIB = 1024 * KIB
+from .target_file import TargetFileError, load_target_file
+from .target_record import KIB, MIB, MemoryRegion, Target
 
-# Shared by every Cortex-M build. Soft-float ABI everywhere, so any float operation in a
-# kernel shows up as an __aeabi_f*/__aeabi_d* call that build.check_no_soft_helpers finds.
-_ARM_CFLAGS = (
-    "-std=c99",
-    "-Os",
-    "-mthumb",
-    "-mfloat-abi=soft",
-    "-ffunction-sections",
-    "-fdata-sections",
-    "-Wall",
-    "-Wextra",
-    "-Werror",
-    "-g",
-)
-# -nostartfiles: startup.c/vectors.S replace crt0. newlib-nano supplies memcpy/memset
-# if the compiler emits them; nothing in the platform needs stdio or malloc.
-_ARM_LDFLAGS = (
-    "-nostartfiles",
-    "--specs=nano.specs",
-    "-Wl,--gc-sections",
-    "-Wl,--no-warn-rwx-segments",
-)
-_HOST_CFLAGS = (
-    "-std=c99",
-    "-O2",
-    "-Wall",
-    "-Wextra",
-    "-Werror",
-    "-g",
-    "-fno-omit-frame-pointer",
-    "-fsanitize=address,undefined",
-    "-fno-sanitize-recover=all",
+TARGETS_DIR = Path(__file__).resolve().parent.parent / "targets"
+# The built-in target files, in report order (a test checks the folder holds exactly these).
+BUILTIN_FILES: tuple[str, ...] = (
+    "host",
+    "m0plus",
+    "m3",
+    "m4",
+    "m7",
+    "m33",
+    "m55",
+    "renode-m0plus",
+    "renode-m3",
+    "renode-m4",
+    "renode-m7",
+    "renode-m33",
 )
 
 
-@dataclass(frozen=True)
-class MemoryRegion:
-    """One linker MEMORY region: where it starts and how many bytes it holds."""
-
-    origin: int
-    length: int
-
-    @property
-    def end(self) -> int:
-        return self.origin + self.length
+def _load_builtins() -> dict[str, Target]:
+    loaded: dict[str, Target] = {}
+    for stem in BUILTIN_FILES:
+        t = load_target_file(TARGETS_DIR / f"{stem}.toml", loaded.get)
+        if t.name != stem:
+            raise TargetFileError(f"target file {TARGETS_DIR / stem}.toml: name: {t.name!r} differs from the file name")
+        loaded[t.name] = t
+    return loaded
 
 
-@dataclass(frozen=True)
-class Target:
-    """How to build for one target and, for Cortex-M, which QEMU board runs it."""
-
-    name: str
-    kind: str  # "host" or "cortex-m"
-    cc: str
-    cflags: tuple[str, ...]
-    ldflags: tuple[str, ...] = ()
-    cpu: str | None = None  # -mcpu
-    linker_script: str | None = None  # file name in platform/cortexm/
-    qemu_machine: str | None = None  # qemu-system-arm -M
-    qemu_cpu: str | None = None  # qemu-system-arm -cpu, when the board's default differs
-    flash: MemoryRegion | None = None
-    ram: MemoryRegion | None = None
-    notes: str = ""
-
-    @property
-    def is_host(self) -> bool:
-        return self.kind == "host"
-
-    @property
-    def all_cflags(self) -> tuple[str, ...]:
-        """Compiler flags including -mcpu and the TT_TARGET name the harness prints."""
-        cpu = (f"-mcpu={self.cpu}",) if self.cpu else ()
-        return (*self.cflags, *cpu, f'-DTT_TARGET="{self.name}"')
-
-
-def _cortex_m(
-    name: str,
-    cpu: str,
-    machine: str,
-    script: str,
-    flash: MemoryRegion,
-    ram: MemoryRegion,
-    notes: str,
-    qemu_cpu: str | None = None,
-) -> Target:
-    return Target(
-        name=name,
-        kind="cortex-m",
-        cc="arm-none-eabi-gcc",
-        cflags=_ARM_CFLAGS,
-        ldflags=_ARM_LDFLAGS,
-        cpu=cpu,
-        linker_script=script,
-        qemu_machine=machine,
-        qemu_cpu=qemu_cpu,
-        flash=flash,
-        ram=ram,
-        notes=notes,
-    )
-
-
-TARGETS: dict[str, Target] = {
-    "host": Target(
-        name="host",
-        kind="host",
-        cc="gcc",
-        cflags=_HOST_CFLAGS,
-        notes="native build under AddressSanitizer and UBSan; output through stdio",
-    ),
-    # QEMU 7.2 has no Cortex-M0+ model: ARMv6-M code runs on its Cortex-M0.
-    # nrf51_soc.flash 0x00000000-0x0003ffff (256 KB), nrf51.sram 0x20000000-0x20003fff.
-    "m0plus": _cortex_m(
-        "m0plus",
-        "cortex-m0plus",
-        "microbit",
-        "board_microbit.ld",
-        MemoryRegion(0x0000_0000, 256 * KIB),
-        MemoryRegion(0x2000_0000, 16 * KIB),
-        "nRF51822 micro:bit; runs on QEMU's cortex-m0; 16 KB RAM, 4 KB of it stack",
-        qemu_cpu="cortex-m0",
-    ),
-    # mps.ssram1 0x00000000-0x003fffff, mps.ssram23 0x20000000-0x203fffff.
-    "m3": _cortex_m(
-        "m3",
-        "cortex-m3",
-        "mps2-an385",
-        "board_mps2_an385.ld",
-        MemoryRegion(0x0000_0000, 4 * MIB),
-        MemoryRegion(0x2000_0000, 4 * MIB),
-        "MPS2 AN385",
-    ),
-    "m4": _cortex_m(
-        "m4",
-        "cortex-m4",
-        "mps2-an386",
-        "board_mps2_an386.ld",
-        MemoryRegion(0x0000_0000, 4 * MIB),
-        MemoryRegion(0x2000_0000, 4 * MIB),
-        "MPS2 AN386; FPU present but unused (soft-float ABI)",
-    ),
-    "m7": _cortex_m(
-        "m7",
-        "cortex-m7",
-        "mps2-an500",
-        "board_mps2_an500.ld",
-        MemoryRegion(0x0000_0000, 4 * MIB),
-        MemoryRegion(0x2000_0000, 4 * MIB),
-        "MPS2 AN500; FPU present but unused (soft-float ABI)",
-    ),
-    # SSE-200 boots Secure with VTOR 0x10000000: code at the Secure alias of SSRAM1,
-    # data at the Secure alias (0x38000000) of SSRAM2+3 (0x28000000, 2 x 2 MB).
-    "m33": _cortex_m(
-        "m33",
-        "cortex-m33",
-        "mps2-an505",
-        "board_mps2_an505.ld",
-        MemoryRegion(0x1000_0000, 4 * MIB),
-        MemoryRegion(0x3800_0000, 4 * MIB),
-        "MPS2 AN505 (SSE-200); runs in Secure state; MSPLIM guards the stack",
-    ),
-    # SSE-300 boots Secure with VTOR 0x10000000: code in ITCM (512 KB, Secure alias),
-    # data in DTCM (512 KB at 0x20000000, Secure alias 0x30000000).
-    "m55": _cortex_m(
-        "m55",
-        "cortex-m55",
-        "mps3-an547",
-        "board_mps3_an547.ld",
-        MemoryRegion(0x1000_0000, 512 * KIB),
-        MemoryRegion(0x3000_0000, 512 * KIB),
-        "MPS3 AN547 (SSE-300); Secure state; soft-float ABI also turns MVE off; "
-        "512 KB ITCM is the code+rodata budget",
-    ),
-}
+TARGETS: dict[str, Target] = _load_builtins()
+# Targets read from a user's files in this process (register_target); never a built-in name.
+USER_TARGETS: dict[str, Target] = {}
 
 HOST = TARGETS["host"]
-CORTEX_M_TARGETS: tuple[str, ...] = tuple(n for n, t in TARGETS.items() if not t.is_host)
+# Cortex-M targets that build their own programs (a Renode twin runs its QEMU twin's ELFs).
+CORTEX_M_TARGETS: tuple[str, ...] = tuple(n for n, t in TARGETS.items() if not t.is_host and t.build is None)
+# What `--target all` runs, in report order.
 ALL_TARGETS: tuple[str, ...] = tuple(TARGETS)
+# The host and the Cortex-M targets that build their own programs; and the Renode twins.
+BUILD_TARGETS: tuple[str, ...] = tuple(n for n, t in TARGETS.items() if t.build is None)
+RENODE_TARGETS: tuple[str, ...] = tuple(n for n, t in TARGETS.items() if t.runner == "renode")
+
+
+def find_target(name: str) -> Target | None:
+    """A built-in or registered user target by name, or None."""
+    return TARGETS.get(name) or USER_TARGETS.get(name)
+
+
+def register_target(target: Target) -> Target:
+    """Make a target read from a user's file known to get_target (a later file of the same
+    name replaces it). A built-in name is a TargetFileError."""
+    if target.name in TARGETS:
+        raise TargetFileError(
+            f"target file {target.source}: name: {target.name!r} is a built-in target; choose another name"
+        )
+    USER_TARGETS[target.name] = target
+    return target
 
 
 def get_target(target: str | Target) -> Target:
     """The Target for a name (a Target passes through); ValueError naming the choices."""
     if isinstance(target, Target):
         return target
-    try:
-        return TARGETS[target]
-    except KeyError:
-        raise ValueError(
-            f"unknown target {target!r}; expected one of: {', '.join(TARGETS)}"
-        ) from None
+    found = find_target(target)
+    if found is None:
+        raise ValueError(f"unknown target {target!r}; expected one of: {', '.join([*TARGETS, *USER_TARGETS])}")
+    return found
+
+
+def build_target(target: str | Target) -> Target:
+    """The target whose build this one runs: itself, or the twin its file names in `build`."""
+    t = get_target(target)
+    return get_target(t.build) if t.build else t
+
+
+__all__ = [
+    "ALL_TARGETS",
+    "BUILD_TARGETS",
+    "CORTEX_M_TARGETS",
+    "HOST",
+    "KIB",
+    "MIB",
+    "RENODE_TARGETS",
+    "TARGETS",
+    "TARGETS_DIR",
+    "MemoryRegion",
+    "Target",
+    "TargetFileError",
+    "build_target",
+    "find_target",
+    "get_target",
+    "register_target",
+]

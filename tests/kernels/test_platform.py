@@ -31,15 +31,12 @@ from tintin.kernels.driver.run import (
     EXIT_FAULT,
     FAIL_LINE,
     PASS_LINE,
-    RENODE_DIR,
-    RENODE_SKIP_REASON,
     RunResult,
     qemu_command,
     run_program,
-    run_renode,
     which_tools,
 )
-from tintin.kernels.driver.targets import ALL_TARGETS, CORTEX_M_TARGETS, TARGETS, get_target
+from tintin.kernels.driver.targets import BUILD_TARGETS, CORTEX_M_TARGETS, TARGETS, get_target
 
 TIMEOUT_S = 20.0
 SELFTEST_SOURCES = [SELFTEST_DIR / "selftest_main.c", SELFTEST_DIR / "selftest_cases.c"]
@@ -69,7 +66,7 @@ def build_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("platform")
 
 
-@pytest.fixture(scope="module", params=[target_param(n) for n in ALL_TARGETS])
+@pytest.fixture(scope="module", params=[target_param(n) for n in BUILD_TARGETS])
 def selftest(request: pytest.FixtureRequest, build_root: Path) -> Built:
     target = request.param
     program = build_program(target, SELFTEST_SOURCES, [SELFTEST_DIR], build_root / target)
@@ -319,22 +316,6 @@ def test_linker_script_matches_target_table(target: str) -> None:
     assert "INCLUDE sections.ld" in text
 
 
-def test_renode_files_are_self_contained() -> None:
-    repl = (RENODE_DIR / "tintin_m4.repl").read_text()
-    resc = (RENODE_DIR / "tintin_m4.resc").read_text()
-    robot = (RENODE_DIR / "tintin_m4.robot").read_text()
-    m4 = TARGETS["m4"]
-    assert m4.flash is not None and m4.ram is not None
-    assert 'cpuType: "cortex-m4"' in repl
-    assert f"@ sysbus {m4.flash.origin:#010x}" in repl and f"size: {m4.flash.length:#x}" in repl
-    assert f"@ sysbus {m4.ram.origin:#010x}" in repl
-    assert "UART.SemihostingUart @ cpu" in repl
-    assert not re.search(r"^\s*using\s|\.svd|https?://", repl, re.MULTILINE)
-    assert "$ORIGIN/tintin_m4.repl" in resc and "sysbus LoadELF $elf" in resc
-    assert "$elf?=" in resc and "semihostingUart" in resc
-    assert PASS_LINE in robot and "tintin_m4.resc" in robot and "Wait For Line On Uart" in robot
-
-
 def test_which_tools_reports_each_tool() -> None:
     tools = which_tools()
     for name in ("gcc", "arm-none-eabi-gcc", "arm-none-eabi-size", "qemu-system-arm",
@@ -343,26 +324,6 @@ def test_which_tools_reports_each_tool() -> None:
     assert tools["qemu-system-arm"] == shutil.which("qemu-system-arm")
     if tools["arm-none-eabi-gcc"] is not None:
         assert tools["newlib"] is not None and tools["newlib"].endswith("libc_nano.a")
-
-
-def test_run_renode_skips_without_renode_test(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("PATH", str(tmp_path))
-    result = run_renode(tmp_path / "any.elf", 5.0)
-    assert result.skipped and not result.passed
-    assert result.skip_reason == RENODE_SKIP_REASON
-
-
-@pytest.mark.toolchain
-def test_selftest_on_renode_when_installed(build_root: Path) -> None:
-    if shutil.which("renode-test") is None:
-        pytest.skip(RENODE_SKIP_REASON)
-    program = build_program("m4", SELFTEST_SOURCES, [SELFTEST_DIR], build_root / "m4")
-    result = run_renode(program, 180.0)
-    assert result.passed, result.describe()
-
-
 
 # ---- the board layer alone: a user's own program, no harness ----------------------------------
 
