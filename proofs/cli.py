@@ -80,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
     from tintin.proofs import report as RP
     from tintin.proofs import runner
     from tintin.proofs import theorems as T
+    from tintin.proofs import widths as W
     from tintin.reference.config import ConfigError
 
     if args.list:
@@ -89,12 +90,19 @@ def run(args: argparse.Namespace) -> int:
             print(f"mutant {mu.name:23s} -> {mu.theorem} [{mu.config}]: {mu.description}")
         return 0
     changes = {f: getattr(args, f) for f in _WIDTH_FIELDS if getattr(args, f) is not None}
+    if not args.timeout > 0 or args.timeout != args.timeout or args.timeout == float("inf"):
+        raise UserError(f"--timeout: must be a positive number of seconds, got {args.timeout:g}")
+    if args.jobs < 1:
+        raise UserError(f"--jobs: must be at least 1, got {args.jobs}")
     try:
         cfgs = C.resolve(args.config)
         if changes:
             if len(cfgs) != 1:
                 raise UserError("custom widths change one config; choose it with --config NAME")
-            cfgs = [C.custom(cfgs[0], **changes)]
+            cfg, derived = W.derive(cfgs[0], changes)
+            cfgs = [cfg]
+            for d in derived:
+                print(f"derived {d}")
         chosen = T.select(args.theorem)
     except (ConfigError, KeyError) as exc:
         raise UserError(str(exc).strip("'\"")) from None
@@ -108,6 +116,8 @@ def run(args: argparse.Namespace) -> int:
     if args.mutants:
         report.mutants = [mu.run(args.timeout) for mu in MU.MUTANTS]
     print(RP.table(report))
+    for line in RP.limit_lines(report):
+        print(line)
     bad = report.unexpected() if args.expected_ok else report.failed()
     escaped = [r for r in report.mutants if r.result != "FAILED" or r.counterexample is None]
     for r in report.results:

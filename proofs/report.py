@@ -76,6 +76,30 @@ def table(report: Report) -> str:
     return "\n".join(lines)
 
 
+def limit_lines(report: Report) -> list[str]:
+    """Each exact limit with the counterexample one past it (what the header exports)."""
+    out = []
+    for r in report.results:
+        for li in r.limits:
+            if not li["exact"]:
+                continue
+            value, what = li["value"], li["doc"]
+            past = next((b.counterexample for b in r.boundaries if b.counterexample), None)
+            head = f"{r.theorem} [{r.config}]: {what} = {value}"
+            if value == 0:
+                head += " (limit 0: not even one term is safe)"
+            if r.result != PROVED and not (r.requirement and past is not None):
+                head += f" - not proved ({r.result}{': ' + r.note if r.note else ''})"
+            elif r.requirement and not r.requirement["met"]:
+                head += f" - below the required {r.requirement['required']}"
+            if past is not None:
+                head += f"; one past it fails: {_inputs(past)} ({past.replay})"
+            else:
+                head += "; no counterexample one past it (not shown exact)"
+            out.append(head)
+    return out
+
+
 def describe_failure(r: TheoremResult) -> str:
     lines = [f"{r.theorem} [{r.config}]: {r.result}" + (f" - {r.note}" if r.note else "")]
     if r.counterexample:
