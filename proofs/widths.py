@@ -62,7 +62,7 @@ def derive(base: NumericsConfig, given: dict[str, Any]) -> tuple[NumericsConfig,
     if window and "window_low" not in given and "window_high" not in given:
         shift = p - base.payload_bits
         low, high = _scaled(base.window_low, shift), _scaled(base.window_high, shift)
-        if 1 <= low and 2 * low <= high <= qmax:
+        if low >= 1 and 2 * low <= high <= qmax:
             put("window_low", low, f"the base window scaled by 2**{shift} with the payload")
             put("window_high", high, f"the base window scaled by 2**{shift} with the payload")
         else:

@@ -246,7 +246,7 @@ def _validate(c: NumericsConfig) -> None:
     _require(1 << c.up.shift < c.up.multiplier, "up_terms", "factor must exceed 1")
     _require(c.down.multiplier < 1 << c.down.shift, "down_terms", "factor must be below 1")
     _require(
-        not c.window or 1 <= c.window_low and 2 * c.window_low <= c.window_high <= c.qmax,
+        not c.window or c.window_low >= 1 and 2 * c.window_low <= c.window_high <= c.qmax,
         "window_low/window_high",
         f"need 1 <= low and 2*low <= high <= {c.qmax} (a doubling must fit in the window), "
         f"got [{c.window_low}, {c.window_high}]",
