@@ -74,6 +74,7 @@ _WIDTH_FIELDS = ("payload_bits", "acc_bits", "window_low", "window_high", "lr_sh
 def run(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
+    from tintin import atomic
     from tintin.cli import UserError
     from tintin.proofs import configs as C
     from tintin.proofs import mutants as MU
@@ -127,12 +128,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"\nmutant {r.mutant} was not caught by {r.theorem}: {r.result}", file=sys.stderr)
     paths = RP.write(report, args.out)
     if args.header_out is not None:
-        args.header_out.parent.mkdir(parents=True, exist_ok=True)
-        args.header_out.write_text(RP.c_header(report))
+        atomic.write_text(args.header_out, RP.c_header(report))
         paths.append(args.header_out)
     if args.cases_out is not None:
-        args.cases_out.parent.mkdir(parents=True, exist_ok=True)
-        args.cases_out.write_text(RP.dumps_counterexample_cases(report), encoding="ascii")
+        atomic.write_text(args.cases_out, RP.dumps_counterexample_cases(report), encoding="ascii")
         paths.append(args.cases_out)
     print("wrote " + ", ".join(str(p) for p in paths))
     return 1 if bad or escaped else 0

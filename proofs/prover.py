@@ -223,6 +223,7 @@ def _generalized(cond: z3.BoolRef, terms: tuple[Any, ...]) -> z3.BoolRef:
 def _solver(timeout_s: float, logic: str | None = "QF_BV") -> z3.Solver:
     s = z3.SolverFor(logic) if logic else z3.Solver()
     s.set("timeout", max(1, int(timeout_s * 1000)))
+    s.set("ctrl_c", False)  # Z3 would take SIGINT for itself; tintin.interrupt handles it
     return s
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import z3
 
+from tintin import atomic
 from tintin.proofs.configs import EXPECTED_FAILURES, Targets
 from tintin.proofs.prover import FAILED, PROVED, Counterexample, TheoremResult
 from tintin.reference.config import NumericsConfig
@@ -364,7 +365,7 @@ def dumps_counterexample_cases(report: Report) -> str:
 def write(report: Report, out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = [out_dir / "proofs.md", out_dir / "proofs.json", out_dir / "tt_proved_limits.h"]
-    paths[0].write_text(to_markdown(report) + "\n")
-    paths[1].write_text(json.dumps(report.to_json(), indent=2) + "\n")
-    paths[2].write_text(c_header(report))
+    atomic.write_text(paths[0], to_markdown(report) + "\n")
+    atomic.write_text(paths[1], json.dumps(report.to_json(), indent=2) + "\n")
+    atomic.write_text(paths[2], c_header(report))
     return paths
