@@ -111,11 +111,14 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _generate(args: argparse.Namespace, registry: dict, out: Path) -> int:
+    from tintin.atomic import writable_dir
+
     from .generate import generate
 
     if not registry:
         print("no suites registered (golden_vectors/suites/__init__.py)", file=sys.stderr)
         return 0
+    writable_dir(out)  # before the generation, not after the first suite
     for path in generate(registry, args.level, out, names=args.suites, progress=args.progress):
         print(f"wrote {path}")
     return 0
@@ -137,6 +140,7 @@ def _check(args: argparse.Namespace, registry: dict, data: Path) -> int:
 
 
 def _emit_c(args: argparse.Namespace, data: Path) -> int:
+    from tintin.atomic import writable_dir
     from tintin.cli import UserError
 
     from .emit_c import DEFAULT_MAX_BYTES, emit_c
@@ -155,6 +159,7 @@ def _emit_c(args: argparse.Namespace, data: Path) -> int:
         )
     if args.max_bytes is not None and args.max_bytes < 0:
         raise UserError(f"--max-bytes: must be 0 (never split) or a positive byte count, got {args.max_bytes}")
+    writable_dir(args.out)
     budget = DEFAULT_MAX_BYTES if args.max_bytes is None else (args.max_bytes or None)
     result = emit_c(files, args.out, max_bytes_per_header=budget)
     for h in result.headers:

@@ -95,6 +95,10 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"--timeout: must be a positive number of seconds, got {args.timeout:g}")
     if args.jobs < 1:
         raise UserError(f"--jobs: must be at least 1, got {args.jobs}")
+    atomic.writable_dir(args.out)  # before the proofs, not after
+    for extra in (args.header_out, args.cases_out):
+        if extra is not None:
+            atomic.writable_dir(extra.parent)
     try:
         cfgs = C.resolve(args.config)
         if changes:

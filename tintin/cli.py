@@ -87,6 +87,15 @@ def main(argv: list[str] | None = None) -> int:
         from tintin import interrupt
 
         interrupt.install()
+    try:
+        return _main(argv)
+    finally:
+        from tintin import interrupt
+
+        interrupt.park_if_interrupted()
+
+
+def _main(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "_module", None):

@@ -32,12 +32,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from tintin.atomic import writable_dir
     from tintin.bench import runner
     from tintin.cli import UserError
 
     out: Path = args.out if args.out is not None else repo_root()
     if out.exists() and not out.is_dir():
         raise UserError(f"--out {out} exists and is not a folder")
+    writable_dir(out)
     command = "tintin bench --quick" if args.quick else "tintin bench"
     results = runner.run(runner.Options(out=out, quick=args.quick, progress=args.progress,
                                         build_dir=args.build_dir, command=command))

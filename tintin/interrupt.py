@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 GRACE_S = 0.7  # from SIGTERM to SIGKILL for children that do not stop
+_STARTED = threading.Event()  # set once the watcher begins to end the process
 
 
 def descendants(pid: int) -> list[int]:
@@ -63,9 +64,19 @@ def end_children(grace_s: float = GRACE_S) -> None:
     _signal_all(descendants(me), signal.SIGKILL)
 
 
+def park_if_interrupted() -> None:
+    """Called by the main thread on its way out: once the watcher is ending the process,
+    the main thread must not exit first (with a traceback from a pool whose workers the
+    watcher just ended, or a status other than 130), so it waits for os._exit."""
+    if _STARTED.is_set():
+        while True:
+            time.sleep(1.0)
+
+
 def _interrupted() -> None:
     from tintin import atomic
 
+    _STARTED.set()
     with contextlib.suppress(Exception):
         print("interrupted", file=sys.stderr, flush=True)
     atomic.discard_pending()

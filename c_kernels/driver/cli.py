@@ -54,12 +54,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from tintin.cli import UserError
 
-    if args.timeout <= 0:
+    if not 0 < args.timeout < float("inf"):  # also refuses nan
         raise UserError(f"--timeout must be positive, got {args.timeout}")
     if args.jobs is not None and args.jobs < 1:
         raise UserError(f"--jobs must be at least 1, got {args.jobs}")
 
     from tqdm import tqdm
+
+    from tintin.atomic import writable_dir
+
+    writable_dir(args.out)  # before minutes of building, not after
 
     from .build import ToolMissing
     from .conformance import ConformanceError, run_conformance
