@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -128,12 +129,14 @@ def _train_policies(model: Any, data: Dataset, policies: list[str], args: argpar
     """Every chosen policy on the same batches, with one progress bar; also each run's seconds."""
     from tqdm import tqdm
 
+    from tintin import progress
     from tintin.reference import training as T
     from tintin.reference.config import preset
 
     total = len(policies) * args.epochs * T.steps_per_epoch(len(data.y_train), args.batch)
     histories, seconds = [], {}
-    with tqdm(total=total, desc="training", unit="step", disable=args.no_progress) as bar:
+    show = progress.wanted(False if args.no_progress else None)
+    with tqdm(total=total, desc="training", unit="step", disable=not show, file=sys.stderr) as bar:
         for policy in policies:
             bar.set_postfix_str(policy)
             start = time.perf_counter()

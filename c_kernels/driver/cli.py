@@ -62,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from tintin.atomic import writable_dir
+    from tintin.progress import wanted as progress_wanted
 
     writable_dir(args.out)  # before minutes of building, not after
 
@@ -69,7 +70,8 @@ def run(args: argparse.Namespace) -> int:
     from .conformance import ConformanceError, run_conformance
     from .report import table, write_reports
 
-    bar = tqdm(total=0, unit="task", desc="conformance", disable=args.no_progress or None, file=sys.stderr)
+    show = progress_wanted(False if args.no_progress else None)  # a terminal, or TINTIN_PROGRESS=1
+    bar = tqdm(total=0, unit="task", desc="conformance", disable=not show, file=sys.stderr)
 
     def on_plan(total: int) -> None:
         bar.total = total

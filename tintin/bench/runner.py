@@ -12,7 +12,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from tintin import atomic
+from tintin import atomic, progress
 from tintin.bench import jaxspeed, mcu, report, tooltimes
 from tintin.bench.machine import machine_info
 from tintin.bench.models import DIGITS_MLP, LENET8_B16, LENET28_B8, RAM_MODELS, BenchModel
@@ -42,7 +42,7 @@ class _Steps:
     def __init__(self, names: list[str], enabled: bool | None) -> None:
         from tqdm import tqdm
 
-        show = sys.stderr.isatty() if enabled is None else enabled
+        show = progress.wanted(enabled)
         self.bar = tqdm(total=len(names), desc="bench", unit="step", disable=not show, file=sys.stderr)
 
     def run(self, name: str, fn: Callable[[], Any]) -> Any:
