@@ -37,9 +37,9 @@ def _short_data(doc: dict) -> None:
     t["data"] = base64.b64encode(base64.b64decode(t["data"])[:-2]).decode()
 
 
-def _config(field: str, value: object):
+def _top(field: str, value: object):
     def change(doc: dict) -> None:
-        doc["config"][field] = value
+        doc[field] = value
     return change
 
 
@@ -55,8 +55,9 @@ def _variants() -> dict[str, str]:
         "wrong-dtype": _wrong_dtype,
         "negative-shape": _set("shape", [-3]),
         "short-data": _short_data,
-        "out-of-range-config": _config("acc_bits", 99),
-        "wrong-type-config": _config("payload_bits", "eight"),
+        "out-of-range-dimension": _set("shape", [70000]),
+        "wrong-type-shape": _set("shape", "25"),
+        "unknown-format-version": _top("format_version", 99),
         "non-finite": _nan,
     }.items():
         doc = json.loads(text)
