@@ -3,11 +3,11 @@
 The main thread may sit in a long C call (a Z3 query, a JAX compile) or wait on a pool
 that keeps launching compilers, where a Python signal handler would run late or not at
 all. So the signal's C-level handler wakes a watcher thread (signal.set_wakeup_fd), which
-removes the temporaries of unfinished atomic writes, ends every
-descendant process (pool workers, compilers, QEMU, Renode, Z3 workers: SIGTERM, then
-SIGKILL after a grace period) and leaves with os._exit(130), so no interpreter teardown
-races JAX's threads. Only for the real command line; tests calling main() keep Python's
-own handling.
+removes the temporaries of unfinished atomic writes, ends every descendant process (pool
+workers, compilers, QEMU, Renode, Z3 workers: SIGTERM, then SIGKILL after a grace period)
+and leaves with os._exit(130), so no interpreter teardown races JAX's threads. SIGTERM is
+handled the same way (exit 143). Only for the real command line; tests calling main() keep
+Python's own handling.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def park_if_interrupted() -> None:
             time.sleep(1.0)
 
 
-def _interrupted() -> None:
+def _interrupted(signum: int = signal.SIGINT) -> None:
     from tintin import atomic
 
     _STARTED.set()
@@ -84,7 +84,7 @@ def _interrupted() -> None:
     atomic.discard_pending()  # a write may have started while the children were ending
     with contextlib.suppress(Exception):
         sys.stdout.flush()
-    os._exit(130)
+    os._exit(128 + signum)  # 130 for Ctrl-C, 143 for SIGTERM: the shells' convention
 
 
 def install() -> None:
@@ -102,7 +102,8 @@ def install() -> None:
     def watch() -> None:
         wanted = {int(signal.SIGINT), int(signal.SIGTERM)}
         while True:
-            if wanted & set(os.read(read_end, 64)):
-                _interrupted()
+            got = wanted & set(os.read(read_end, 64))
+            if got:
+                _interrupted(min(got))  # SIGINT (2) before SIGTERM (15)
 
     threading.Thread(target=watch, name="tintin-interrupt", daemon=True).start()
