@@ -430,7 +430,7 @@ def run_theorem(
         res.result, res.note = UNKNOWN, f"solver gave up (timeout {timeout_s:g} s) on {why}"
     elif res.vacuity != "sat" and zero_limit:
         # k in [0, K - 1] is empty: the step lemma says nothing, the boundary shows 1 term fails.
-        res.result, res.note = FAILED, "limit 0: not even one term is safe (a single product overflows)"
+        res.result, res.note = FAILED, "limit 0: not even one term is safe (one term alone overflows)"
     elif res.vacuity != "sat":
         res.result, res.note = FAILED, f"premises are not satisfiable (vacuity check: {res.vacuity})"
     else:
