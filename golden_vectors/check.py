@@ -13,7 +13,7 @@ from .loader import _first_different_line, loads_suite
 from .model import GoldenFormatError, Suite
 from .suite import SuiteDef
 
-Status = Literal["same", "differs", "missing", "stale"]
+Status = Literal["same", "differs", "missing", "stale", "broken"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,14 @@ def _suite_changes(old: Suite, new: Suite) -> list[str]:
     if not (changed or added or removed) and list(old_cases) != list(new_cases):
         changes.append("case order changed")
     return changes
+
+
+def _load_problem(data: bytes, name: str) -> str | None:
+    try:
+        loads_suite(data, name, schema=False)
+    except GoldenFormatError as exc:
+        return exc.problem
+    return None
 
 
 def describe_difference(committed: bytes, regenerated: bytes, name: str) -> str:
@@ -92,6 +100,8 @@ def check(
             old, new = committed.read_bytes(), fresh.read_bytes()
             if old == new:
                 results.append(FileStatus(fresh.name, "same"))
+            elif (problem := _load_problem(old, str(committed))) is not None:
+                results.append(FileStatus(fresh.name, "broken", f"does not load: {problem}"))
             else:
                 detail = describe_difference(old, new, str(committed))
                 results.append(FileStatus(fresh.name, "differs", detail))

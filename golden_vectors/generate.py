@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -61,6 +62,8 @@ def build_suite(defn: SuiteDef, level: str, *, progress: bool | None = None) -> 
     """
     from tqdm import tqdm  # only generation needs it
 
+    from tintin.progress import wanted
+
     check_level(level)
     source = f"suite {defn.name!r} ({level})"
     specs = list(defn.cases(level))
@@ -70,7 +73,8 @@ def build_suite(defn: SuiteDef, level: str, *, progress: bool | None = None) -> 
         desc=f"{defn.name} [{level}]",
         unit="case",
         leave=False,
-        disable=None if progress is None else not progress,
+        disable=not wanted(progress),
+        file=sys.stderr,
     )
     with bar:
         for spec in bar:

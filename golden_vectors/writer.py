@@ -107,16 +107,9 @@ def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> bool:
             return False
     except FileNotFoundError:
         pass
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # Not tempfile.mkstemp: it creates mode 0600 files; open() honours the umask.
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    from tintin import atomic
+
+    atomic.write_bytes(target, data)
     return True
 
 

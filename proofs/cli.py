@@ -74,12 +74,14 @@ _WIDTH_FIELDS = ("payload_bits", "acc_bits", "window_low", "window_high", "lr_sh
 def run(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
+    from tintin import atomic
     from tintin.cli import UserError
     from tintin.proofs import configs as C
     from tintin.proofs import mutants as MU
     from tintin.proofs import report as RP
     from tintin.proofs import runner
     from tintin.proofs import theorems as T
+    from tintin.proofs import widths as W
     from tintin.reference.config import ConfigError
 
     if args.list:
@@ -89,12 +91,23 @@ def run(args: argparse.Namespace) -> int:
             print(f"mutant {mu.name:23s} -> {mu.theorem} [{mu.config}]: {mu.description}")
         return 0
     changes = {f: getattr(args, f) for f in _WIDTH_FIELDS if getattr(args, f) is not None}
+    if not args.timeout > 0 or args.timeout != args.timeout or args.timeout == float("inf"):
+        raise UserError(f"--timeout: must be a positive number of seconds, got {args.timeout:g}")
+    if args.jobs < 1:
+        raise UserError(f"--jobs: must be at least 1, got {args.jobs}")
+    atomic.writable_dir(args.out)  # before the proofs, not after
+    for extra in (args.header_out, args.cases_out):
+        if extra is not None:
+            atomic.writable_dir(extra.parent)
     try:
         cfgs = C.resolve(args.config)
         if changes:
             if len(cfgs) != 1:
                 raise UserError("custom widths change one config; choose it with --config NAME")
-            cfgs = [C.custom(cfgs[0], **changes)]
+            cfg, derived = W.derive(cfgs[0], changes)
+            cfgs = [cfg]
+            for d in derived:
+                print(f"derived {d}")
         chosen = T.select(args.theorem)
     except (ConfigError, KeyError) as exc:
         raise UserError(str(exc).strip("'\"")) from None
@@ -108,6 +121,8 @@ def run(args: argparse.Namespace) -> int:
     if args.mutants:
         report.mutants = [mu.run(args.timeout) for mu in MU.MUTANTS]
     print(RP.table(report))
+    for line in RP.limit_lines(report):
+        print(line)
     bad = report.unexpected() if args.expected_ok else report.failed()
     escaped = [r for r in report.mutants if r.result != "FAILED" or r.counterexample is None]
     for r in report.results:
@@ -117,12 +132,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"\nmutant {r.mutant} was not caught by {r.theorem}: {r.result}", file=sys.stderr)
     paths = RP.write(report, args.out)
     if args.header_out is not None:
-        args.header_out.parent.mkdir(parents=True, exist_ok=True)
-        args.header_out.write_text(RP.c_header(report))
+        atomic.write_text(args.header_out, RP.c_header(report))
         paths.append(args.header_out)
     if args.cases_out is not None:
-        args.cases_out.parent.mkdir(parents=True, exist_ok=True)
-        args.cases_out.write_text(RP.dumps_counterexample_cases(report), encoding="ascii")
+        atomic.write_text(args.cases_out, RP.dumps_counterexample_cases(report), encoding="ascii")
         paths.append(args.cases_out)
     print("wrote " + ", ".join(str(p) for p in paths))
     return 1 if bad or escaped else 0

@@ -128,13 +128,9 @@ def resolve(name: str) -> list[NumericsConfig]:
 
 
 def custom(base: NumericsConfig, **changes: object) -> NumericsConfig:
-    """A config from a base with explicit changes; softmax_out_bits follows payload_bits."""
-    changes = {k: v for k, v in changes.items() if v is not None}
-    if not changes:
-        return base
-    if "payload_bits" in changes and "softmax_out_bits" not in changes:
-        changes["softmax_out_bits"] = int(changes["payload_bits"]) - 1  # type: ignore[call-overload]
-    if "name" not in changes:
-        changes["name"] = "custom"
-    with unchecked_widths():  # the proofs report what overflows; they need not refuse it
-        return base.replace(**changes)
+    """A config from a base with explicit changes; the width-dependent rest is derived
+    (tintin.proofs.widths.derive, which also says why)."""
+    from tintin.proofs.widths import derive
+
+    given = {k: v for k, v in changes.items() if v is not None}
+    return derive(base, given)[0] if given else base

@@ -187,8 +187,10 @@ def build(
     """Symbolic inputs, premises and goals for Z3."""
     bits = ops_bits or cfg.acc_bits
     o = Z3Ops(bits)
-    m = ZMath(max(th.spec_bits(cfg), bits))
     vs = list(variables if variables is not None else th.variables(cfg))
+    # A uint32 input (the rounding hash) is lifted unsigned: the spec needs 33 bits for it
+    # even when the accumulator is narrower.
+    m = ZMath(max(th.spec_bits(cfg), bits, 33 if any(var.kind == "u32" for var in vs) else 0))
     v: dict[str, Any] = {}
     premises: list[tuple[str, z3.BoolRef]] = []
     for var in vs:
@@ -221,6 +223,7 @@ def _generalized(cond: z3.BoolRef, terms: tuple[Any, ...]) -> z3.BoolRef:
 def _solver(timeout_s: float, logic: str | None = "QF_BV") -> z3.Solver:
     s = z3.SolverFor(logic) if logic else z3.Solver()
     s.set("timeout", max(1, int(timeout_s * 1000)))
+    s.set("ctrl_c", False)  # Z3 would take SIGINT for itself; tintin.interrupt handles it
     return s
 
 
@@ -414,6 +417,7 @@ def run_theorem(
     res.obligations = b.n_obligations
     res.limits = [{"macro": li.macro, "value": li.value, "doc": li.doc, "exact": li.exact} for li in th.limits(cfg)]
 
+    zero_limit = any(li.exact and li.value == 0 for li in th.limits(cfg))
     vac = _solver(timeout_s)
     vac.add(*[c for _, c in b.premises])
     res.vacuity = _check(vac)
@@ -424,6 +428,9 @@ def run_theorem(
         res.counterexample = _counterexample(th, cfg, b, found, vs, bits)
     elif status == "unknown":
         res.result, res.note = UNKNOWN, f"solver gave up (timeout {timeout_s:g} s) on {why}"
+    elif res.vacuity != "sat" and zero_limit:
+        # k in [0, K - 1] is empty: the step lemma says nothing, the boundary shows 1 term fails.
+        res.result, res.note = FAILED, "limit 0: not even one term is safe (one term alone overflows)"
     elif res.vacuity != "sat":
         res.result, res.note = FAILED, f"premises are not satisfiable (vacuity check: {res.vacuity})"
     else:
@@ -437,6 +444,8 @@ def run_theorem(
         if res.result == PROVED and bad:
             res.result = UNKNOWN if any(x.status == "unknown" for x in res.boundaries) else FAILED
             res.note = f"limit not shown exact: boundary {', '.join(bad)} found no counterexample"
+    if zero_limit and res.result == FAILED and res.counterexample is None:
+        res.counterexample = next((x.counterexample for x in res.boundaries if x.counterexample), None)
     need = th.requirement(cfg)
     if need is not None:
         have, want, what = need

@@ -11,6 +11,7 @@ from typing import Any
 
 import z3
 
+from tintin import atomic
 from tintin.proofs.configs import EXPECTED_FAILURES, Targets
 from tintin.proofs.prover import FAILED, PROVED, Counterexample, TheoremResult
 from tintin.reference.config import NumericsConfig
@@ -74,6 +75,30 @@ def table(report: Report) -> str:
                  f"{sum(r.result == FAILED for r in report.results)} failed, "
                  f"{sum(r.result not in (PROVED, FAILED) for r in report.results)} other")
     return "\n".join(lines)
+
+
+def limit_lines(report: Report) -> list[str]:
+    """Each exact limit with the counterexample one past it (what the header exports)."""
+    out = []
+    for r in report.results:
+        for li in r.limits:
+            if not li["exact"]:
+                continue
+            value, what = li["value"], li["doc"]
+            past = next((b.counterexample for b in r.boundaries if b.counterexample), None)
+            head = f"{r.theorem} [{r.config}]: {what} = {value}"
+            if value == 0:
+                head += " (limit 0: not even one term is safe)"
+            if r.result != PROVED and not (r.requirement and past is not None):
+                head += f" - not proved ({r.result}{': ' + r.note if r.note else ''})"
+            elif r.requirement and not r.requirement["met"]:
+                head += f" - below the required {r.requirement['required']}"
+            if past is not None:
+                head += f"; one past it fails: {_inputs(past)} ({past.replay})"
+            else:
+                head += "; no counterexample one past it (not shown exact)"
+            out.append(head)
+    return out
 
 
 def describe_failure(r: TheoremResult) -> str:
@@ -340,7 +365,7 @@ def dumps_counterexample_cases(report: Report) -> str:
 def write(report: Report, out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = [out_dir / "proofs.md", out_dir / "proofs.json", out_dir / "tt_proved_limits.h"]
-    paths[0].write_text(to_markdown(report) + "\n")
-    paths[1].write_text(json.dumps(report.to_json(), indent=2) + "\n")
-    paths[2].write_text(c_header(report))
+    atomic.write_text(paths[0], to_markdown(report) + "\n")
+    atomic.write_text(paths[1], json.dumps(report.to_json(), indent=2) + "\n")
+    atomic.write_text(paths[2], c_header(report))
     return paths

@@ -23,6 +23,13 @@ from tintin.reference.config import NumericsConfig
 # -- exponent and table ------------------------------------------------------------------------
 
 
+def _spec_width(cfg: NumericsConfig) -> int:
+    """The spec's width: the constants (2**(12 + floor_bits), 2**table_bits, the log2(e)
+    products) need 32 bits even where the accumulator is narrower; the rules still run at
+    acc_bits, so this only keeps the statement itself from wrapping."""
+    return max(cfg.acc_bits, 32)
+
+
 def _exp_vars(cfg: NumericsConfig) -> list[Var]:
     return [Var("d", -2 * cfg.qmax, 0, text="d = z - max z in [-2 qmax, 0]"), *header_vars("h", INT8_MIN, INT8_MAX)]
 
@@ -59,7 +66,7 @@ EXPONENT = Theorem(
     premises=lambda m, v, cfg: [normal_premise(m, v, "h")],
     model=_exp_model,
     claims=_exp_claims,
-    spec_bits=lambda cfg: cfg.acc_bits + 4,
+    spec_bits=lambda cfg: _spec_width(cfg) + 4,
 )
 
 
@@ -110,7 +117,7 @@ ROW_SUM = Theorem(
                                                 m.eq(m.lift(v["e"]), 1 << cfg.softmax_table_bits)))],
         ),
     ),
-    spec_bits=lambda cfg: 2 * cfg.acc_bits + 4,
+    spec_bits=lambda cfg: 2 * _spec_width(cfg) + 4,
 )
 
 
@@ -205,7 +212,7 @@ DIVISION = Theorem(
     model=_div_model,
     claims=_div_claims,
     lemmas=_div_lemmas,
-    spec_bits=lambda cfg: cfg.acc_bits + 4,
+    spec_bits=lambda cfg: _spec_width(cfg) + 4,
 )
 
 
@@ -237,7 +244,7 @@ ERROR = Theorem(
     variables=lambda cfg: [Var("p", 0, 1 << cfg.softmax_out_bits), Var("is_label", kind="bool")],
     model=lambda o, v, cfg: {"e": R.softmax_error_element(o, v["p"], v["is_label"], cfg)},
     claims=_err_claims,
-    spec_bits=lambda cfg: cfg.acc_bits + 4,
+    spec_bits=lambda cfg: _spec_width(cfg) + 4,
 )
 
 THEOREMS = (EXPONENT, ROW_SUM, DIVISION, ERROR)

@@ -14,6 +14,10 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 SPEC_VERSION = "1.0"
+# Widths the rules take (spec 2): a payload needs a sign and one magnitude bit; int64 is
+# the widest accumulator any target has. Other fields are checked against these.
+PAYLOAD_BITS = (2, 16)
+ACC_BITS = (8, 64)
 
 
 class ConfigError(ValueError):
@@ -208,17 +212,28 @@ def max_dot_terms(c: NumericsConfig) -> int:
     return c.acc_max // (c.qmax * c.qmax)
 
 
+def grad_pre_bits_range(c: NumericsConfig) -> tuple[int, int]:
+    """Legal grad_pre_bits (spec 4.4): at least a payload's bits, so the pre-shift keeps
+    every bit a weight step can carry (the cap is below payload_bits); at most what leaves
+    room for a down step's multiply in the accumulator. Empty when the accumulator is too narrow."""
+    return c.payload_bits, c.acc_bits - 2 - c.down.multiplier.bit_length()
+
+
 def _require(ok: bool, field: str, why: str) -> None:
     if not ok:
         raise ConfigError(f"{field}: {why}")
 
 
 def _validate(c: NumericsConfig) -> None:
-    _require(c.payload_bits in (8, 16), "payload_bits", f"must be 8 or 16, got {c.payload_bits}")
     _require(
-        c.acc_bits in (16, 24, 32) and c.acc_bits > c.payload_bits,
+        isinstance(c.payload_bits, int) and PAYLOAD_BITS[0] <= c.payload_bits <= PAYLOAD_BITS[1],
+        "payload_bits",
+        f"must be in [{PAYLOAD_BITS[0]}, {PAYLOAD_BITS[1]}], got {c.payload_bits}",
+    )
+    _require(
+        isinstance(c.acc_bits, int) and ACC_BITS[0] <= c.acc_bits <= ACC_BITS[1] and c.acc_bits > c.payload_bits,
         "acc_bits",
-        f"must be 16, 24 or 32 and wider than payload_bits, got {c.acc_bits}",
+        f"must be in [{ACC_BITS[0]}, {ACC_BITS[1]}] and wider than payload_bits, got {c.acc_bits}",
     )
     for field in ("up_terms", "down_terms"):
         terms = getattr(c, field)
@@ -231,7 +246,7 @@ def _validate(c: NumericsConfig) -> None:
     _require(1 << c.up.shift < c.up.multiplier, "up_terms", "factor must exceed 1")
     _require(c.down.multiplier < 1 << c.down.shift, "down_terms", "factor must be below 1")
     _require(
-        c.window_low >= 1 and 2 * c.window_low <= c.window_high <= c.qmax,
+        not c.window or c.window_low >= 1 and 2 * c.window_low <= c.window_high <= c.qmax,
         "window_low/window_high",
         f"need 1 <= low and 2*low <= high <= {c.qmax} (a doubling must fit in the window), "
         f"got [{c.window_low}, {c.window_high}]",
@@ -246,10 +261,10 @@ def _validate(c: NumericsConfig) -> None:
     _require(0 <= c.lr_shift <= 24, "lr_shift", f"must be in [0, 24], got {c.lr_shift}")
     _require(0 <= c.update_margin <= 6, "update_margin", f"must be in [0, 6], got {c.update_margin}")
     _require(
-        8 <= c.grad_pre_bits <= c.acc_bits - 2 - c.down.multiplier.bit_length(),
+        grad_pre_bits_range(c)[0] <= c.grad_pre_bits <= grad_pre_bits_range(c)[1],
         "grad_pre_bits",
-        f"must be in [8, acc_bits - 2 - bitwidth(down multiplier)] so a down step cannot "
-        f"overflow, got {c.grad_pre_bits}",
+        f"must be in [payload_bits, acc_bits - 2 - bitwidth(down multiplier)] = "
+        f"{list(grad_pre_bits_range(c))} so a down step cannot overflow, got {c.grad_pre_bits}",
     )
     _require(c.update_rule in ("aligned", "niti"), "update_rule", "must be 'aligned' or 'niti'")
     _require(

@@ -22,8 +22,10 @@ def _pyplot() -> Any:
 
 def _save(fig: Any, path: Path) -> Path:
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path)
+    from tintin import atomic
+
+    with atomic.open_atomic(path, "wb") as f:  # a half-written PNG never replaces a good one
+        fig.savefig(f, format=path.suffix.lstrip(".") or "png")
     _pyplot().close(fig)
     return path
 

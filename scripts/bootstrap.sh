@@ -36,7 +36,15 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     echo "bootstrap: installing Python packages into $VENV (first run takes a minute or two)"
-    "$VENV/bin/python" -m pip install -q --upgrade pip
-    "$VENV/bin/python" -m pip install -q -e '.[dev]'
+    # pip and the build backend talk a lot (index notes, setuptools advice): keep it in a
+    # log and show it only when the install fails.
+    log=$(mktemp "${TMPDIR:-/tmp}/tintin-pip.XXXXXX")
+    pip=("$VENV/bin/python" -m pip install -q --disable-pip-version-check)
+    if ! { "${pip[@]}" --upgrade pip && "${pip[@]}" -e '.[dev]'; } >"$log" 2>&1; then
+        echo "bootstrap: pip install failed; the end of its log ($log):" >&2
+        tail -n 30 "$log" >&2
+        exit 1
+    fi
+    rm -f "$log"
     echo "$want" > "$stamp"
 fi

@@ -53,9 +53,11 @@ def output_folder(out: Path | None, update_committed: bool, quick: bool) -> Path
 
 
 def run(args: argparse.Namespace) -> int:
+    from tintin.atomic import writable_dir
     from tintin.bench import runner
 
     out = output_folder(args.out, args.update_committed, args.quick)
+    writable_dir(out)
     command = "tintin bench --update-committed" if args.update_committed else (
         "tintin bench --quick" if args.quick else "tintin bench")
     results = runner.run(runner.Options(out=out, quick=args.quick, progress=args.progress,

@@ -34,7 +34,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import importlib.util
 
+    from tintin.atomic import writable_dir
+    from tintin.cli import UserError
+
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
+    unknown = sorted(skip - {s for s, _ in STAGES})
+    if unknown:
+        raise UserError(f"--skip: unknown stage(s) {', '.join(unknown)}; the stages are "
+                        + ",".join(s for s, _ in STAGES))
+    writable_dir(args.out)
     results = []
     for name, argv in STAGES:
         module = COMMANDS[argv[0]][0]

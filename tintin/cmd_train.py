@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -128,12 +129,14 @@ def _train_policies(model: Any, data: Dataset, policies: list[str], args: argpar
     """Every chosen policy on the same batches, with one progress bar; also each run's seconds."""
     from tqdm import tqdm
 
+    from tintin import progress
     from tintin.reference import training as T
     from tintin.reference.config import preset
 
     total = len(policies) * args.epochs * T.steps_per_epoch(len(data.y_train), args.batch)
     histories, seconds = [], {}
-    with tqdm(total=total, desc="training", unit="step", disable=args.no_progress) as bar:
+    show = progress.wanted(False if args.no_progress else None)
+    with tqdm(total=total, desc="training", unit="step", disable=not show, file=sys.stderr) as bar:
         for policy in policies:
             bar.set_postfix_str(policy)
             start = time.perf_counter()
@@ -164,6 +167,7 @@ def _results_table(histories: list[History], seconds: dict[str, float]) -> list[
 def _write(out: Path, title: str, histories: list[History], seconds: dict[str, float], meta: dict[str, Any],
            extra_lines: list[str], extra_plots: list[Path], references: dict[str, float] | None = None) -> None:
     """results.json, summary.md and curves.png; the table (and extra lines) printed too."""
+    from tintin import atomic
     from tintin.reference.plots import plot_curves
 
     out.mkdir(parents=True, exist_ok=True)
@@ -171,12 +175,12 @@ def _write(out: Path, title: str, histories: list[History], seconds: dict[str, f
     result = {**meta, "metric": histories[0].metric, "runs": [h.to_json() for h in histories],
               "final_metric": {h.name: h.final_metric for h in histories},
               "best_metric": {h.name: h.best_metric for h in histories}, "seconds": seconds}
-    (out / "results.json").write_text(json.dumps(result, indent=2) + "\n")
+    atomic.write_text(out / "results.json", json.dumps(result, indent=2) + "\n")
     table = _results_table(histories, seconds)
     plots = ", ".join(p.name for p in [plot, *extra_plots])
     lines = [f"# Training: {title}", "", *table, "", *([*extra_lines, ""] if extra_lines else []),
              f"Plots: {plots}. Float learning rate {meta['float_lr']:g}.", ""]
-    (out / "summary.md").write_text("\n".join(lines))
+    atomic.write_text(out / "summary.md", "\n".join(lines))
     print("\n".join([*table, *(["", *extra_lines] if extra_lines else [])]))
     print(f"wrote {out / 'results.json'}, {out / 'summary.md'}, " + ", ".join(str(p) for p in [plot, *extra_plots]))
 
@@ -204,8 +208,25 @@ def _run_app(args: argparse.Namespace, policies: list[str]) -> int:
     return 0
 
 
+def _check_numbers(args: argparse.Namespace) -> None:
+    """Numbers out of range or not finite are refused, never trained on silently."""
+    import math
+
+    if not 0 <= args.seed <= 0xFFFFFFFF:
+        raise UserError(f"--seed must be in [0, 2**32 - 1] (it feeds the uint32 rounding hash), got {args.seed}")
+    if args.float_lr is not None and not (math.isfinite(args.float_lr) and args.float_lr > 0):
+        raise UserError(f"--float-lr must be a positive finite number, got {args.float_lr}")
+    if args.pfa is not None and not math.isfinite(args.pfa):
+        raise UserError(f"--pfa must be in (0, 1), got {args.pfa}")
+
+
 def run(args: argparse.Namespace) -> int:
+    from tintin.atomic import writable_dir
+
     policies = _parse_policies(args.policy)
+    _check_numbers(args)
+    if args.out is not None:
+        writable_dir(args.out)
     if args.epochs < 1 or args.epochs > 10000:
         raise UserError(f"--epochs must be in [1, 10000], got {args.epochs}")
     _check_app_arguments(args)

@@ -82,7 +82,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from tintin.cli import UserError
 
-    if args.timeout <= 0:
+    if not 0 < args.timeout < float("inf"):  # also refuses nan
         raise UserError(f"--timeout must be positive, got {args.timeout}")
     if args.jobs is not None and args.jobs < 1:
         raise UserError(f"--jobs must be at least 1, got {args.jobs}")
@@ -90,6 +90,11 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"--max-failures must be 0 (all) or more, got {args.max_failures}")
 
     from tqdm import tqdm
+
+    from tintin.atomic import writable_dir
+    from tintin.progress import wanted as progress_wanted
+
+    writable_dir(args.out)  # before minutes of building, not after
 
     from .build import ToolMissing
     from .conformance import ConformanceError, run_conformance
@@ -101,7 +106,8 @@ def run(args: argparse.Namespace) -> int:
         kernels = [parse_kernel_spec(k, ALL_TARGETS) for k in args.kernels]
     except KernelLibraryError as exc:
         raise UserError(str(exc)) from None
-    bar = tqdm(total=0, unit="task", desc="conformance", disable=args.no_progress or None, file=sys.stderr)
+    show = progress_wanted(False if args.no_progress else None)  # a terminal, or TINTIN_PROGRESS=1
+    bar = tqdm(total=0, unit="task", desc="conformance", disable=not show, file=sys.stderr)
 
     def on_plan(total: int) -> None:
         bar.total = total

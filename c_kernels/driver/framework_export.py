@@ -19,13 +19,12 @@ MISMATCH / STATUS / ERROR line of that suite: suite, case id, tensor and index.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
+from tintin.atomic import write_bytes
 from tintin.golden.emit_c import HeaderInfo, emit_c
 from tintin.golden.model import Suite
-from tintin.golden.writer import write_bytes_atomic
 
 from .build import PLATFORM_DIR
 from .plan import KNOWN_SUITES
@@ -231,13 +230,13 @@ def export_tests(suites: Sequence[Suite], out_dir: Path, framework: str,
     support = out / "support"
     support.mkdir(parents=True, exist_ok=True)
     for src in SUPPORT_FILES:
-        shutil.copyfile(src, support / src.name)
+        write_bytes(support / src.name, src.read_bytes())
         written.append(support / src.name)
     order = [h for name in KNOWN_SUITES for h in emitted.headers if h.suite == name]
     test = out / f"tintin_goldens_{framework}.c"
-    write_bytes_atomic(test, render_test_source(framework, order, abi_rows(suites)).encode("ascii"))
+    write_bytes(test, render_test_source(framework, order, abi_rows(suites)).encode("ascii"))
     readme = out / "README.md"
-    write_bytes_atomic(readme, _readme(framework, list(dict.fromkeys(h.suite for h in order))).encode("utf-8"))
+    write_bytes(readme, _readme(framework, list(dict.fromkeys(h.suite for h in order))).encode("utf-8"))
     return [*written, test, readme]
 
 

@@ -14,6 +14,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from tintin import atomic
 from tintin.reference.config import PRESETS, SPEC_VERSION, NumericsConfig
 
 HEADER_NAME = "tt_presets.h"
@@ -137,9 +138,7 @@ def write_presets_header(out_dir: str | os.PathLike[str], presets: Mapping[str, 
     path = out / HEADER_NAME
     text = render_presets(presets)
     if not path.is_file() or path.read_text(encoding="ascii") != text:
-        tmp = path.with_suffix(f".tmp{os.getpid()}")
-        tmp.write_text(text, encoding="ascii")
-        tmp.replace(path)
+        atomic.write_text(path, text, encoding="ascii")
     return path
 
 

@@ -10,6 +10,8 @@ import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from tintin import atomic
+
 from .results import CaseFailure, ConformanceReport, SuiteResult
 
 MARKDOWN_NAME = "conformance.md"
@@ -256,9 +258,10 @@ def write_reports(report: ConformanceReport, out_dir: str | os.PathLike[str]) ->
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {"markdown": out / MARKDOWN_NAME, "json": out / JSON_NAME, "junit": out / JUNIT_NAME}
-    paths["markdown"].write_text(to_markdown(report), encoding="utf-8")
-    paths["json"].write_text(json.dumps(to_json(report), indent=2) + "\n", encoding="utf-8")
-    to_junit(report).write(paths["junit"], encoding="utf-8", xml_declaration=True)
+    atomic.write_text(paths["markdown"], to_markdown(report))
+    atomic.write_text(paths["json"], json.dumps(to_json(report), indent=2) + "\n")
+    with atomic.open_atomic(paths["junit"], "wb") as f:
+        to_junit(report).write(f, encoding="utf-8", xml_declaration=True)
     return paths
 
 

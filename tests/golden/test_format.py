@@ -817,7 +817,7 @@ def test_cli_generate_check_list_validate_emit(
     out = capsys.readouterr().out
     assert "differs  sat_add.ci.json: cases changed 1 (first: sat_add/min-plus-min-0003)" in out
     assert "stale    old_suite.ci.json" in out
-    assert run_cli(["validate", str(path)]) == 1
+    assert run_cli(["validate", str(path)]) == 2  # bad input (README: exit 2)
     assert "not in canonical form" in capsys.readouterr().out
 
 

@@ -149,7 +149,8 @@ def test_header_normal_form_over_long_run(cfg_name: str) -> None:
 
 @pytest.mark.parametrize(
     ("changes", "field"),
-    [({"payload_bits": 7}, "payload_bits"), ({"acc_bits": 8}, "acc_bits"), ({"window_low": 80}, "window"),
+    [({"payload_bits": 17}, "payload_bits"), ({"payload_bits": 1}, "payload_bits"), ({"acc_bits": 8}, "acc_bits"),
+     ({"acc_bits": 65}, "acc_bits"), ({"window_low": 80}, "window"),
      ({"up_terms": (1, 2)}, "up_terms"), ({"down_terms": (0,)}, "down_terms"), ({"lr_shift": -1}, "lr_shift"),
      ({"grad_rounding": "up"}, "grad_rounding"), ({"niti_mu": 0}, "niti_mu"), ({"grad_pre_bits": 30}, "grad_pre_bits")],
 )

@@ -12,6 +12,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from tintin import atomic, progress
 from tintin.bench import jaxspeed, mcu, report, tooltimes
 from tintin.bench.machine import machine_info
 from tintin.bench.models import DIGITS_MLP, LENET8_B16, LENET28_B8, RAM_MODELS, BenchModel
@@ -41,7 +42,7 @@ class _Steps:
     def __init__(self, names: list[str], enabled: bool | None) -> None:
         from tqdm import tqdm
 
-        show = sys.stderr.isatty() if enabled is None else enabled
+        show = progress.wanted(enabled)
         self.bar = tqdm(total=len(names), desc="bench", unit="step", disable=not show, file=sys.stderr)
 
     def run(self, name: str, fn: Callable[[], Any]) -> Any:
@@ -167,6 +168,6 @@ def write(results: dict[str, Any], out: Path) -> tuple[Path, Path]:
     out.mkdir(parents=True, exist_ok=True)
     js = out / JSON_NAME
     md = out / MD_NAME
-    js.write_text(json.dumps(results, indent=1, sort_keys=False) + "\n", encoding="utf-8")
-    md.write_text(report.render(results), encoding="utf-8")
+    atomic.write_text(js, json.dumps(results, indent=1, sort_keys=False) + "\n")
+    atomic.write_text(md, report.render(results))
     return md, js
