@@ -53,10 +53,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from tintin.reference.config import ConfigError
     from tintin.reference.limits import DotLengthError
+    from tintin.reference.modelfile import ModelFileError
 
     try:
         return int(importlib.import_module(args._module).run(args) or 0)
-    except (UserError, ConfigError, DotLengthError) as exc:  # bad parameters: a message, not a traceback
+    except (UserError, ConfigError, DotLengthError, ModelFileError) as exc:  # bad parameters: a message, not a traceback
         print(f"tintin {args.command}: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

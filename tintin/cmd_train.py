@@ -26,7 +26,9 @@ APPS = ("bearing", "spectrum")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--model", default="mlp", choices=["mlp", "lenet5"], help="model (default: mlp)")
+    p.add_argument("--model", default="mlp",
+                   help="mlp or lenet5 (shaped to the data), a bundled model file (digits-mlp, lenet5-digits, "
+                        "lenet5-mnist, ...) or a .toml model file (docs/model-file.md) (default: mlp)")
     p.add_argument("--data", default="digits", choices=["digits", "mnist"],
                    help="data set (default: scikit-learn's bundled 8x8 digits; mnist needs --mnist-dir)")
     p.add_argument("--mnist-dir", type=Path, default=None, help="folder with the four MNIST IDX files")
@@ -122,10 +124,29 @@ def _prepare_app(args: argparse.Namespace) -> App:
         raise UserError(str(exc)) from None
 
 
+def _model_file(name: str, data: Dataset) -> tuple[Any, str, Any]:
+    """The model of a model file (bundled name or path) and its numerics, checked against the data."""
+    from tintin.reference import modelfile as MF
+    from tintin.reference.training import input_shape
+
+    try:
+        mf = MF.resolve(name)
+    except MF.ModelFileError as exc:
+        raise UserError(str(exc)) from None
+    want = input_shape(mf.model)
+    have = data.image_shape if len(want) == 3 else (data.x_train.shape[1],)
+    if tuple(want) != tuple(have or ()) or mf.loss != "softmax_xent":
+        raise UserError(f"model {name}: input {list(want)} ({mf.loss}) does not fit {data.name} "
+                        f"(input {list(have or ())}, {data.n_classes} classes, softmax_xent)")
+    return mf.model, mf.name, {mf.preset: mf.cfg}
+
+
 def _train_policies(model: Any, data: Dataset, policies: list[str], args: argparse.Namespace, float_lr: float,
-                    evaluation: Evaluation | None = None, per_sample: bool = False
+                    evaluation: Evaluation | None = None, per_sample: bool = False,
+                    file_cfg: dict[str, Any] | None = None
                     ) -> tuple[list[History], dict[str, float]]:
-    """Every chosen policy on the same batches, with one progress bar; also each run's seconds."""
+    """Every chosen policy on the same batches, with one progress bar; also each run's seconds.
+    A model file's numerics replace the preset its [numerics] starts from (file_cfg)."""
     from tqdm import tqdm
 
     from tintin.reference import training as T
@@ -141,7 +162,8 @@ def _train_policies(model: Any, data: Dataset, policies: list[str], args: argpar
                 hist = T.train_float(model, preset("tintin"), data, args.epochs, args.batch, args.seed, float_lr,
                                      bar, evaluation)
             else:
-                _, hist = T.train_integer(model, preset(policy), data, args.epochs, args.batch, args.seed, bar,
+                cfg = (file_cfg or {}).get(policy) or preset(policy)
+                _, hist = T.train_integer(model, cfg, data, args.epochs, args.batch, args.seed, bar,
                                           evaluation, per_sample)
             histories.append(hist)
             seconds[hist.name] = time.perf_counter() - start
@@ -220,7 +242,10 @@ def run(args: argparse.Namespace) -> int:
     data = _load_data(args)
     if not 1 <= args.batch <= len(data.y_train):
         raise UserError(f"--batch must be in [1, {len(data.y_train)}], got {args.batch}")
-    if args.model == "lenet5":
+    file_cfg = None
+    if args.model not in ("mlp", "lenet5"):
+        model, sizes, file_cfg = _model_file(args.model, data)
+    elif args.model == "lenet5":
         assert data.image_shape is not None
         model: object = lenet5(data.image_shape[0], data.image_shape[2], data.n_classes)
         sizes = "LeNet-5"
@@ -228,7 +253,7 @@ def run(args: argparse.Namespace) -> int:
         mlp = M.MLP((data.x_train.shape[1], *hidden, data.n_classes))
         model, sizes = mlp, str(mlp.sizes)
     float_lr = args.float_lr if args.float_lr is not None else args.batch * 2.0 ** -preset("tintin").lr_shift
-    histories, seconds = _train_policies(model, data, policies, args, float_lr)
+    histories, seconds = _train_policies(model, data, policies, args, float_lr, file_cfg=file_cfg)
     title = f"{args.model} {sizes} on {data.name}, batch {args.batch}, seed {args.seed}"
     meta = {"model": args.model, "architecture": sizes, "data": data.name, "train_size": len(data.y_train),
             "test_size": len(data.y_test), "epochs": args.epochs, "batch": args.batch, "seed": args.seed,
