@@ -150,8 +150,10 @@ def load(path: str | Path) -> ModelFile:
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise ModelFileError(f"{p}: cannot read the model file: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise ModelFileError(f"{p}: cannot read the model file: not UTF-8 text") from None
     return loads(text, p)
 
 
@@ -218,7 +220,8 @@ def _layer(ck: _Checker, i: int, entry: Any) -> dict[str, Any]:
     defaults = {"stride": 1, "padding": 0, "size": 2}
     for key in LAYER_KEYS[kind]:
         if key not in entry and key not in defaults:
-            raise ck.fail(w.layer(i), f"layers[{i}].{key}", f"missing (a {kind} layer needs {', '.join(LAYER_KEYS[kind])})")
+            needs = ", ".join(LAYER_KEYS[kind])
+            raise ck.fail(w.layer(i), f"layers[{i}].{key}", f"missing (a {kind} layer needs {needs})")
         lo = 0 if key == "padding" else 1
         out[key] = ck.integer(entry.get(key, defaults.get(key)), w.layer(i, key), f"layers[{i}].{key}", lo)
     if kind == "conv2d" and out["padding"] >= out["kernel"]:
@@ -251,14 +254,14 @@ def _model(ck: _Checker, shape: tuple[int, ...], layers: list[dict[str, Any]], l
         else:
             built.append(S.Flatten())
     dense_only = all(isinstance(layer, S.Dense) for layer in built)
-    is_mlp = dense_only and all(layer.relu for layer in built[:-1]) and not built[-1].relu  # type: ignore[union-attr]
+    is_mlp = dense_only and all(layer.relu for layer in built[:-1]) and not built[-1].relu
     try:
         if len(shape) == 1:
             if not is_mlp:
                 raise ck.fail(w.table("model", "input"), "model.input",
                               "a vector input takes dense layers with a relu between each pair and none after the "
                               "last (an MLP); give an [H, W, C] input for other stacks")
-            return MLP((shape[0], *(layer.out for layer in built)), loss=loss)  # type: ignore[union-attr]
+            return MLP((shape[0], *(layer.out for layer in built)), loss=loss)
         if loss == "mse":
             raise ck.fail(w.table("model", "loss"), "model.loss", "mse goes with a vector input (an MLP autoencoder)")
         net = S.Sequential(shape, tuple(built), loss=loss, name=name)

@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return int(importlib.import_module(args._module).run(args) or 0)
-    except (UserError, ConfigError, DotLengthError, ModelFileError) as exc:  # bad parameters: a message, not a traceback
+    except (UserError, ConfigError, DotLengthError, ModelFileError) as exc:  # bad input: a message, not a traceback
         print(f"tintin {args.command}: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -243,11 +243,12 @@ def run(args: argparse.Namespace) -> int:
     if not 1 <= args.batch <= len(data.y_train):
         raise UserError(f"--batch must be in [1, {len(data.y_train)}], got {args.batch}")
     file_cfg = None
+    model: object
     if args.model not in ("mlp", "lenet5"):
         model, sizes, file_cfg = _model_file(args.model, data)
     elif args.model == "lenet5":
         assert data.image_shape is not None
-        model: object = lenet5(data.image_shape[0], data.image_shape[2], data.n_classes)
+        model = lenet5(data.image_shape[0], data.image_shape[2], data.n_classes)
         sizes = "LeNet-5"
     else:
         mlp = M.MLP((data.x_train.shape[1], *hidden, data.n_classes))

@@ -419,18 +419,15 @@ def _train_step(mf: ModelFile, name: str, seed: int, n_cases: int) -> TrainStepS
 
     def cases(level: str) -> list[CaseSpec]:
         rng = StableRng(seed)
-        if is_mlp:
-            t = TrainCases(name, cfg, net.loss)
-        else:
-            t = CV.CnnCases(name)
+        t: Any = TrainCases(name, cfg, net.loss) if is_mlp else CV.CnnCases(name)
         h7 = (-7, 0, 0)
 
         def add(edge: str, comment: str, flags: list[str], state: M.TrainState, xs: list, ys: list,
                 x_h: tuple[int, int, int] = h7) -> None:
             if is_mlp and net.loss == "mse":
-                t.add(edge, comment, flags, net, state, x_h, xs, xs, x_h)  # type: ignore[call-arg]
+                t.add(edge, comment, flags, net, state, x_h, xs, xs, x_h)
             else:
-                t.add(edge, comment, flags, net, state, x_h, xs, ys)  # type: ignore[call-arg]
+                t.add(edge, comment, flags, net, state, x_h, xs, ys)
 
         add("init", f"from the initial weights (seed {mf.seed}), 2 steps of batch {b}", ["init"],
             mod.init_state(net, cfg, mf.seed), *random_batches(rng, net, b, 2))
@@ -504,7 +501,8 @@ def model_suites(mf: ModelFile, n_cases: int = 4) -> list[ModelSuite]:
             if not first:
                 nm = f"l{i}_dense_backward_error"
                 grads.append(_dense_backward(nm, seed(nm), cfg, b, n_in, n_out, n_cases))
-            g_terms, w_shape = b, (n_out, n_in)
+            g_terms = b
+            w_shape: tuple[int, ...] = (n_out, n_in)
         elif isinstance(layer, S.Conv2D):
             h, w, ch = in_shape
             geo = CV.Geo(b, h, w, ch, layer.out, layer.kernel, layer.stride, layer.pad)
@@ -519,9 +517,9 @@ def model_suites(mf: ModelFile, n_cases: int = 4) -> list[ModelSuite]:
         elif isinstance(layer, S.MaxPool2D):
             shape4 = (b, *in_shape)
             nm = f"l{i}_maxpool2d_forward"
-            forward.append(_maxpool(nm, seed(nm), cfg, shape4, layer.size, False, n_cases))  # type: ignore[arg-type]
+            forward.append(_maxpool(nm, seed(nm), cfg, shape4, layer.size, False, n_cases))
             nm = f"l{i}_maxpool2d_backward"
-            backward.insert(0, _maxpool(nm, seed(nm), cfg, shape4, layer.size, True, n_cases))  # type: ignore[arg-type]
+            backward.insert(0, _maxpool(nm, seed(nm), cfg, shape4, layer.size, True, n_cases))
             continue
         else:  # Flatten: a reshape, no kernel
             continue
