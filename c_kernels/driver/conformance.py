@@ -34,8 +34,9 @@ from .plan import (
     report_columns,
     resolve_targets,
     select_suites,
+    suite_config,
 )
-from .presets import write_presets_header
+from .presets import write_presets_header, write_suite_configs_header
 from .program_sources import CONF_DIR, INCLUDE_DIR, main_source
 from .results import ConformanceReport, KernelCheck, ProgramResult, SuiteResult
 from .target_job import DEFAULT_TIMEOUT_S, TargetJob, check_kernels, run_renode_programs, run_target
@@ -67,6 +68,7 @@ def run_conformance(
     columns = report_columns(names)
     results, runnable = plan_results([load_suite(files[s]) for s in chosen], columns)
     root = Path(build_dir).resolve()
+    write_suite_configs_header(root / "include", {s.name: suite_config(s) for s in runnable})
     include_dirs = [INCLUDE_DIR, CONF_DIR, write_presets_header(root / "include").parent]
     jobs_list = [TargetJob(t, runnable, root / t, include_dirs, timeout_s) for t in names]
     checks_for = [t for t in names if t in CORTEX_M_TARGETS]

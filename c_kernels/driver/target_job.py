@@ -14,7 +14,7 @@ from tintin.golden.model import GoldenFormatError, Suite
 
 from .build import CompileError, build_program, check_no_soft_helpers, code_size, compile_objects
 from .output_parser import apply_run
-from .plan import RENODE_TARGET, plan_programs
+from .plan import RENODE_TARGET, plan_programs, runner_of
 from .program_sources import INCLUDE_DIR, KERNEL_SOURCES, RUNNER_SOURCES, SRC_DIR, write_program_sources
 from .results import KernelCheck, ProgramResult, Results
 from .run import RENODE_SKIP_REASON, run_program, run_renode
@@ -36,7 +36,8 @@ class TargetJob:
 
 
 def _build_program(job: TargetJob, name: str, headers: Sequence[HeaderInfo], golden_dir: Path) -> Path:
-    sources = write_program_sources(job.build_dir / name, job.target, name, headers)
+    runners = {s.name: runner_of(s) for s in job.suites}
+    sources = write_program_sources(job.build_dir / name, job.target, name, headers, runners)
     return build_program(
         job.target,
         [*sources, *RUNNER_SOURCES, *KERNEL_SOURCES],
