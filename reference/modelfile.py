@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from tintin.reference import sequential as S
-from tintin.reference.config import ConfigError, NumericsConfig, preset
+from tintin.reference.config import ConfigError, NumericsConfig, preset, unchecked_widths
 from tintin.reference.model import MLP, ShapeError
 
 if sys.version_info >= (3, 11):
@@ -145,8 +145,11 @@ class _Checker:
 # --- loading ------------------------------------------------------------------------------------
 
 
-def load(path: str | Path) -> ModelFile:
-    """Read and validate a model file; ModelFileError (one line) on any problem."""
+def load(path: str | Path, check_widths: bool = True) -> ModelFile:
+    """Read and validate a model file; ModelFileError (one line) on any problem.
+
+    check_widths=False accepts numerics whose rules can overflow (spec 6.1), for `tintin prove`,
+    which shows where with counterexamples; nothing else may use such a config."""
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
@@ -154,10 +157,10 @@ def load(path: str | Path) -> ModelFile:
         raise ModelFileError(f"{p}: cannot read the model file: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
         raise ModelFileError(f"{p}: cannot read the model file: not UTF-8 text") from None
-    return loads(text, p)
+    return loads(text, p, check_widths)
 
 
-def loads(text: str, path: str | Path = "<model>") -> ModelFile:
+def loads(text: str, path: str | Path = "<model>", check_widths: bool = True) -> ModelFile:
     p = Path(path)
     try:
         doc = tomllib.loads(text)
@@ -165,7 +168,10 @@ def loads(text: str, path: str | Path = "<model>") -> ModelFile:
         m = re.search(r"line (\d+)", str(exc))
         line = f":{m.group(1)}" if m else ""
         raise ModelFileError(f"{p}{line}: not valid TOML: {str(exc).split(' (at ')[0]}") from None
-    return _build(doc, _Checker(p, text))
+    if check_widths:
+        return _build(doc, _Checker(p, text))
+    with unchecked_widths():
+        return _build(doc, _Checker(p, text))
 
 
 def _build(doc: dict[str, Any], ck: _Checker) -> ModelFile:
@@ -325,15 +331,15 @@ def builtin_names() -> list[str]:
     return sorted(p.stem for p in MODELS_DIR.glob("*.toml"))
 
 
-def resolve(name_or_path: str | Path) -> ModelFile:
+def resolve(name_or_path: str | Path, check_widths: bool = True) -> ModelFile:
     """A bundled model by name (reference/models/NAME.toml) or a .toml path."""
     text = str(name_or_path)
     if text.endswith(".toml") or "/" in text:
-        return load(text)
+        return load(text, check_widths)
     path = MODELS_DIR / f"{text}.toml"
     if not path.is_file():
         raise ModelFileError(f"unknown model {text!r}: give a .toml path or one of {', '.join(builtin_names())}")
-    return load(path)
+    return load(path, check_widths)
 
 
 __all__ = ["MODELS_DIR", "LayerInfo", "ModelFile", "ModelFileError", "builtin_names", "load", "loads", "resolve"]
