@@ -142,15 +142,15 @@ def _generate_model(args: argparse.Namespace) -> int:
     from tintin.cli import UserError
     from tintin.reference.modelfile import resolve
 
-    from .generate import generate
-    from .suites.model_suites import model_suites, registry
+    from .suites.model_suites import write_model_suites
 
     if not 0 <= args.cases <= 1000:
         raise UserError(f"--cases must be in [0, 1000], got {args.cases}")
+    if args.level != "ci":
+        raise UserError("--model suites have one level (ci); the number of random cases is --cases")
     mf = resolve(args.model)
     out = args.out or model_golden_dir(mf.name)
-    for path in generate(registry(model_suites(mf, args.cases)), args.level, out, names=args.suites,
-                         progress=args.progress):
+    for path in write_model_suites(mf, out, args.cases, args.suites, args.progress):
         print(f"wrote {path}")
     return 0
 

@@ -172,5 +172,6 @@ def _run_model(args: argparse.Namespace, changes: dict) -> int:
         args.header_out.write_text(RP.c_header(report))
         paths.append(args.header_out)
     print("wrote " + ", ".join(str(p) for p in paths))
-    print(f"model {mf.name}: {'every layer within the proved limits' if not problems else f'{len(problems)} problem(s)'}")
+    verdict = f"{len(problems)} problem(s)" if problems else "every layer within the proved limits"
+    print(f"model {mf.name}: {verdict}")
     return 1 if problems else 0

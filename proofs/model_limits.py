@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tintin.reference.limits import DotLength
+from tintin.reference.model import MLP
 from tintin.reference.modelfile import ModelFile
 
 from .configs import Targets
@@ -73,7 +74,7 @@ def model_targets(mf: ModelFile) -> Targets:
     for _, kind, d in _sums(mf):
         field = SUM_THEOREMS[(kind, d.sum)][1]
         need[field] = max(need[field], d.terms)
-    classes = mf.model.sizes[-1] if hasattr(mf.model, "sizes") else mf.model.n_outputs  # type: ignore[union-attr]
+    classes = mf.model.sizes[-1] if isinstance(mf.model, MLP) else mf.model.n_outputs
     return Targets(classes=classes if mf.loss == "softmax_xent" else 2, **need)
 
 

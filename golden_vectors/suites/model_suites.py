@@ -552,3 +552,11 @@ def model_suites(mf: ModelFile, n_cases: int = 4) -> list[ModelSuite]:
 
 def registry(suites: Sequence[ModelSuite]) -> dict[str, SuiteDef]:
     return {s.defn.name: s.defn for s in suites}
+
+
+def write_model_suites(mf: ModelFile, out_dir: Any, n_cases: int = 4, names: Sequence[str] | None = None,
+                       progress: bool | None = None) -> list[Any]:
+    """Generate the model's suites as <out_dir>/<suite>.ci.json; returns the paths."""
+    from ..generate import generate
+
+    return generate(registry(model_suites(mf, n_cases)), "ci", out_dir, names=names, progress=progress)
