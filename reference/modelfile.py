@@ -44,6 +44,7 @@ MODEL_KEYS = ("name", "input", "batch", "seed", "loss", "description")
 # Fields of NumericsConfig a model file may set (the derived softmax constants stay fixed).
 NUMERIC_KEYS = tuple(f.name for f in dataclasses.fields(NumericsConfig)
                      if f.name not in ("log2e_q", "log2e_frac_bits"))
+_KINDS = {bool: "true or false", int: "an integer", str: "a string"}
 MAX_DIM = 65535  # TT_MAX_ELEMENTS: no kernel takes a larger tensor
 
 
@@ -311,7 +312,7 @@ def _numerics(ck: _Checker, table: Any, model_name: str) -> NumericsConfig:
             value = tuple(value)
         elif (want is bool) != isinstance(value, bool) or not isinstance(value, want):
             raise ck.fail(w.table("numerics", key), f"numerics.{key}",
-                          f"must be {'true or false' if want is bool else 'a ' + want.__name__}, got {value!r}")
+                          f"must be {_KINDS.get(want, want.__name__)}, got {value!r}")
         changes[key] = value
     assert set(changes) <= set(fields)
     if changes and "name" not in changes:
