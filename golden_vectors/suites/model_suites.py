@@ -97,10 +97,10 @@ class _Cases:
         rows = np.arange(shape[0]).reshape((-1,) + (1,) * (len(shape) - 1))
         return i8(np.where(rows % 2 == 0, self.q, -self.q) * np.ones(tuple(shape), dtype=np.int64))
 
-    def single(self, shape: Sequence[int], v: int) -> np.ndarray:
-        """All zero but the first element."""
+    def single(self, shape: Sequence[int], v: int, at: int = 0) -> np.ndarray:
+        """All zero but element ``at`` (flat index)."""
         a = np.zeros(tuple(shape), dtype=np.int64)
-        a.flat[0] = v
+        a.flat[at] = v
         return i8(a)
 
     def with_min(self, a: np.ndarray) -> np.ndarray:
@@ -115,9 +115,10 @@ class _Cases:
 
 def _two_input_cases(c: _Cases, a_name: str, a_shape: Sequence[int], b_name: str, b_shape: Sequence[int],
                      add: Callable[[str, str, list[str], np.ndarray, Any, np.ndarray, Any], None],
-                     n_cases: int, reject: bool) -> None:
+                     n_cases: int, reject: bool, b_at: int = 0) -> None:
     """The edge table shared by the products of two payload tensors (forward, backward error,
-    gradient of dense and conv layers): add(edge, comment, flags, a, h_a, b, h_b)."""
+    gradient of dense and conv layers): add(edge, comment, flags, a, h_a, b, h_b). b_at: the flat
+    index of b that meets a's first element in one sum (a convolution's centre tap with padding)."""
     add("zero", f"all-zero {a_name}: output 0, header of the product", ["zero", "all-zero"],
         c.full(a_shape, 0), H7, c.pay(b_shape), hdr(-6, 1, 0))
     add("zero", f"all-zero {b_name}", ["zero", "all-zero"], c.pay(a_shape), H7, c.full(b_shape, 0), H7)
@@ -126,9 +127,9 @@ def _two_input_cases(c: _Cases, a_name: str, a_shape: Sequence[int], b_name: str
     add("max-magnitude", f"{a_name} all -qmax, {b_name} all qmax", ["max-magnitude", "qmax"],
         c.full(a_shape, -c.q), H7, c.full(b_shape, c.q), H7)
     add("saturate-high", "one product 15 * 17 = 255: requantised it rounds 127.5 to 128 and saturates",
-        ["saturate-high", "down-step"], c.single(a_shape, 15), H7, c.single(b_shape, 17), H7)
+        ["saturate-high", "down-step"], c.single(a_shape, 15), H7, c.single(b_shape, 17, b_at), H7)
     add("saturate-low", "one product 15 * -17 = -255: rounds to -128 and saturates to -127",
-        ["saturate-low", "down-step"], c.single(a_shape, 15), H7, c.single(b_shape, -17), H7)
+        ["saturate-low", "down-step"], c.single(a_shape, 15), H7, c.single(b_shape, -17, b_at), H7)
     add("window-left", "tiny payloads (shift 0): the window shifts left and steps up", ["window-left", "no-shift"],
         c.pay(a_shape, -2, 2), H7, c.pay(b_shape, -1, 1), hdr(-5, 0, 1))
     for ha, hb, what in LY.HEADER_PAIRS:
@@ -198,6 +199,11 @@ def _dense_gradient(name: str, seed: int, cfg: NumericsConfig, b: int, n_in: int
     return _kernel(name, LY.DENSE_GRADIENT, cfg, cases, seed, f"e [{b}, {n_out}], x [{b}, {n_in}]")
 
 
+def _centre_tap(geo: CV.Geo) -> int:
+    """Flat index of the kernel tap (0, pad, pad, 0): it joins input pixel (0, 0) to output (0, 0)."""
+    return int(np.ravel_multi_index((0, geo.pad, geo.pad, 0), geo.w_shape))
+
+
 def _conv_forward(name: str, seed: int, cfg: NumericsConfig, geo: CV.Geo, relu: bool, n_cases: int) -> KernelSuite:
     def cases(level: str) -> list[CaseSpec]:
         c = _Cases(name, seed, cfg)
@@ -206,7 +212,7 @@ def _conv_forward(name: str, seed: int, cfg: NumericsConfig, geo: CV.Geo, relu: 
             c.c.add(edge, comment, [*flags, "relu" if relu else "no-relu"], {"x": i8(x), "h_x": hx, "w": i8(w),
                     "h_w": hw}, _rejecting(flags, {"stride": geo.stride, "pad": geo.pad, "relu": int(relu)}))
 
-        _two_input_cases(c, "x", geo.x_shape, "w", geo.w_shape, add, n_cases, True)
+        _two_input_cases(c, "x", geo.x_shape, "w", geo.w_shape, add, n_cases, True, _centre_tap(geo))
         add("pad-border", "x all qmax, w all 1: the border positions see fewer taps", ["pad-border", "qmax"],
             c.full(geo.x_shape, c.q), H7, c.full(geo.w_shape, 1), H7)
         return c.c.specs
@@ -222,7 +228,7 @@ def _conv_backward(name: str, seed: int, cfg: NumericsConfig, geo: CV.Geo, n_cas
             c.c.add(edge, comment, flags, {"e": i8(e), "h_e": he, "w": i8(w), "h_w": hw},
                     _rejecting(flags, {"height": geo.h, "width": geo.w, "stride": geo.stride, "pad": geo.pad}))
 
-        _two_input_cases(c, "e", geo.e_shape, "w", geo.w_shape, add, n_cases, True)
+        _two_input_cases(c, "e", geo.e_shape, "w", geo.w_shape, add, n_cases, True, _centre_tap(geo))
         return c.c.specs
 
     return _kernel(name, CV.CONV2D_BACKWARD_ERROR, cfg, cases, seed, geo.describe())
