@@ -99,8 +99,14 @@ def table(mf: ModelFile, rows: list[LayerSum]) -> str:
              "| layer | sum | products | theorem | proved limit | |", "| --- | --- | --- | --- | --- | --- |"]
     for r in rows:
         lines.append(f"| {r.where} | {r.sum.sum} ({r.sum.why}) | {r.sum.terms} | {r.theorem} | "
-                     f"{'-' if r.limit is None else r.limit} | {'ok' if r.ok else 'FAILS'} |")
+                     f"{'-' if r.limit is None else r.limit} | {_verdict(r)} |")
     return "\n".join(lines)
+
+
+def _verdict(r: LayerSum) -> str:
+    if r.limit is None:
+        return "not run (--theorem)"
+    return "ok" if r.ok else "FAILS"
 
 
 def failures(mf: ModelFile, rows: list[LayerSum], report: Report) -> list[str]:
