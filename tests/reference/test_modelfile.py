@@ -111,3 +111,9 @@ def test_an_unknown_model_name_is_exit_2(capsys: pytest.CaptureFixture[str]) -> 
     assert main(["golden", "generate", "--model", "no-such-model"]) == 2
     err = capsys.readouterr().err
     assert "unknown model 'no-such-model'" in err and "digits-mlp" in err
+
+
+def test_the_documented_example_loads() -> None:
+    mf = MF.load(Path(__file__).resolve().parents[2] / "docs" / "examples" / "my-model.toml")
+    assert (mf.name, mf.input_shape, mf.batch, mf.cfg.lr_shift, mf.cfg.name) == ("my-cnn", (12, 12, 2), 8, 7,
+                                                                                   "tintin-my-cnn")
