@@ -343,4 +343,13 @@ def resolve(name_or_path: str | Path, check_widths: bool = True) -> ModelFile:
     return load(path, check_widths)
 
 
-__all__ = ["MODELS_DIR", "LayerInfo", "ModelFile", "ModelFileError", "builtin_names", "load", "loads", "resolve"]
+def bundled_mlp(name: str) -> MLP:
+    """The MLP of a bundled model file: the one description the apps and `tintin train` build from."""
+    net = resolve(name).model
+    if not isinstance(net, MLP):
+        raise ModelFileError(f"bundled model {name!r} is not an MLP")
+    return net
+
+
+__all__ = ["MODELS_DIR", "LayerInfo", "ModelFile", "ModelFileError", "builtin_names", "bundled_mlp", "load", "loads",
+           "resolve"]

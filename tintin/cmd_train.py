@@ -42,7 +42,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                         "1 fault), sample_rate; spectrum needs iq (complex [N, L]), present [N] (0/1), snr_db [N]")
     p.add_argument("--pfa", type=float, default=None, help="--app spectrum: the false-alarm rate (default 0.1)")
     p.add_argument("--hidden", default=None,
-                   help="hidden layer sizes, comma separated (default: 64; bearing 16,8,16; spectrum 32)")
+                   help="hidden layer sizes, comma separated (default: those of the bundled model files "
+                        "digits-mlp 64, bearing 16,8,16, spectrum 32)")
     p.add_argument("--policy", default=",".join(POLICIES),
                    help="comma-separated subset of tintin,niti,float (default: all three)")
     p.add_argument("--epochs", type=int, default=20)
@@ -233,7 +234,10 @@ def run(args: argparse.Namespace) -> int:
     _check_app_arguments(args)
     if args.app is not None:
         return _run_app(args, policies)
-    hidden = _parse_sizes(args.hidden if args.hidden is not None else "64")
+    from tintin.reference.modelfile import bundled_mlp
+
+    # --model mlp: the hidden layers of reference/models/digits-mlp.toml unless --hidden
+    hidden = _parse_sizes(args.hidden) if args.hidden is not None else bundled_mlp("digits-mlp").sizes[1:-1]
 
     from tintin.reference import model as M
     from tintin.reference.config import preset
