@@ -54,10 +54,7 @@ class LayerSum:
 
 
 def _where(mf: ModelFile, plan_index: int) -> str:
-    infos = [li for li in mf.layers if li.type != "relu"]
-    li = infos[plan_index]
-    at = f"{mf.path}:{li.line}" if li.line is not None else str(mf.path)
-    return f"{at} layers[{li.index}] ({li.type})"
+    return mf.where(plan_index)
 
 
 def _sums(mf: ModelFile) -> list[tuple[int, str, DotLength]]:

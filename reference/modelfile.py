@@ -22,6 +22,7 @@ from typing import Any
 
 from tintin.reference import sequential as S
 from tintin.reference.config import ConfigError, NumericsConfig, preset, unchecked_widths
+from tintin.reference.limits import DotLengthError, check_dot_lengths
 from tintin.reference.model import MLP, ShapeError
 
 if sys.version_info >= (3, 11):
@@ -79,6 +80,21 @@ class ModelFile:
     @property
     def loss(self) -> str:
         return self.model.loss
+
+    def where(self, plan_index: int) -> str:
+        """'FILE:LINE layers[i] (type)' of the model's plan_index-th computing layer (relu entries
+        are not layers of their own: the reference numbers the others, e.g. "layer 2 Dense")."""
+        li = [x for x in self.layers if x.type != "relu"][plan_index]
+        at = f"{self.path}:{li.line}" if li.line is not None else str(self.path)
+        return f"{at} layers[{li.index}] ({li.type})"
+
+    def check_dot_lengths(self) -> None:
+        """ModelFileError naming the layer when a sum is longer than the accumulator holds."""
+        try:
+            check_dot_lengths(self.model.dot_lengths(self.batch), self.cfg)
+        except DotLengthError as exc:
+            m = re.match(r"layer (\d+) \w+: (.*)", str(exc))
+            raise ModelFileError(f"{self.where(int(m.group(1)))}: {m.group(2)}" if m else str(exc)) from None
 
     def param_layers(self) -> list[int]:
         """Index in ``layers`` (the file's entries) of each weight tensor's dense/conv2d layer."""

@@ -30,7 +30,6 @@ import numpy as np
 from tintin.reference import model as M
 from tintin.reference import sequential as S
 from tintin.reference.config import SPEC_VERSION, NumericsConfig
-from tintin.reference.limits import check_dot_lengths
 from tintin.reference.modelfile import ModelFile
 
 from ..model import EXPECT_STATUS, STATUS_CODES
@@ -485,7 +484,7 @@ def model_suites(mf: ModelFile, n_cases: int = 4) -> list[ModelSuite]:
     """Every suite of the model, in the order of one training step (forward, loss, backward)."""
     if n_cases < 0:
         raise ValueError(f"n_cases must be >= 0, got {n_cases}")
-    check_dot_lengths(mf.model.dot_lengths(mf.batch), mf.cfg)
+    mf.check_dot_lengths()
     cfg, b = mf.cfg, mf.batch
     plan = _plan(mf)
     forward: list[KernelSuite] = []

@@ -154,5 +154,6 @@ def test_a_model_past_the_accumulator_limit_is_refused(tmp_path: Path, capsys: p
     path.write_text(CNN.replace("input = [6, 6, 2]", "input = [64, 64, 2]").replace("batch = 2", "batch = 40"))
     assert main(["golden", "generate", "--model", str(path), "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err
-    assert "layer 0 Conv2D: the gradient sums 163840 products (batch 40 x 4096 output positions)" in err, err
+    assert f"{path}:7 layers[0] (conv2d): the gradient sums 163840 products (batch 40 x 4096 output positions)" \
+        in err, err
     assert err.count("\n") == 1
