@@ -31,6 +31,7 @@ from tintin.reference import model as M
 from tintin.reference import sequential as S
 from tintin.reference.config import SPEC_VERSION, NumericsConfig
 from tintin.reference.modelfile import ModelFile
+from tintin.reference.rules import Header
 
 from ..model import EXPECT_STATUS, STATUS_CODES
 from ..suite import CaseSpec, SuiteDef
@@ -67,6 +68,7 @@ class _ModelKernelSuite(KernelSuite):
         return self.compute_jax(spec)
 
     def suite_def(self) -> SuiteDef:
+        # No cases from the proof counterexamples: those are at the built-in suites' shapes.
         return SuiteDef(name=self.name, kernel=self.kernel, description=self.description, cases=self.cases,
                         compute=self.compute, config=self.cfg, spec_version=SPEC_VERSION, seed=self.seed,
                         generator_info={"expected": "JaxOps (jax.jit)", **self.generator_info})
@@ -447,7 +449,7 @@ def _train_step(mf: ModelFile, name: str, seed: int, n_cases: int) -> TrainStepS
         add("max-input", "a batch of +-qmax inputs: the largest accumulators", ["max-magnitude", "qmax"],
             mod.init_state(net, cfg, mf.seed + 3), xs, ys)
         add("mid-training", "the state after 3 steps on random batches (exact oracle, stored as input)",
-            ["mid-training"], pretrained(net, cfg, mf.seed + 4, 3, rng, b, _hdr(h7)), *random_batches(rng, net, b, 2))
+            ["mid-training"], pretrained(net, cfg, mf.seed + 4, 3, rng, b, Header(*h7)), *random_batches(rng, net, b, 2))
         for _ in range(n_cases):
             state = mod.init_state(net, cfg, rng.integer(0, 1 << 20))._replace(step=rng.integer(0, 1 << 20))
             add("random", "seeded random initial seed, step counter and batches", ["random"], state,
@@ -457,12 +459,6 @@ def _train_step(mf: ModelFile, name: str, seed: int, n_cases: int) -> TrainStepS
     return TrainStepSuite(family=family, name=name, cases=cases, cfg=cfg, seed=seed,
                           description=f"Whole training steps of model {mf.name} ({mf.description or 'model file'}; "
                           f"batch {b}, config {cfg.name}): weights, headers and metrics after every step.")
-
-
-def _hdr(h: tuple[int, int, int]) -> Any:
-    from tintin.reference.rules import Header
-
-    return Header(*h)
 
 
 # --- the model's suites ----------------------------------------------------------------------------
