@@ -449,7 +449,8 @@ def _train_step(mf: ModelFile, name: str, seed: int, n_cases: int) -> TrainStepS
         add("max-input", "a batch of +-qmax inputs: the largest accumulators", ["max-magnitude", "qmax"],
             mod.init_state(net, cfg, mf.seed + 3), xs, ys)
         add("mid-training", "the state after 3 steps on random batches (exact oracle, stored as input)",
-            ["mid-training"], pretrained(net, cfg, mf.seed + 4, 3, rng, b, Header(*h7)), *random_batches(rng, net, b, 2))
+            ["mid-training"], pretrained(net, cfg, mf.seed + 4, 3, rng, b, Header(*h7)),
+            *random_batches(rng, net, b, 2))
         for _ in range(n_cases):
             state = mod.init_state(net, cfg, rng.integer(0, 1 << 20))._replace(step=rng.integer(0, 1 << 20))
             add("random", "seeded random initial seed, step counter and batches", ["random"], state,
