@@ -136,9 +136,10 @@ def _model_file(name: str, data: Dataset) -> tuple[Any, str, Any]:
         raise UserError(str(exc)) from None
     want = input_shape(mf.model)
     have = data.image_shape if len(want) == 3 else (data.x_train.shape[1],)
-    if tuple(want) != tuple(have or ()) or mf.loss != "softmax_xent":
-        raise UserError(f"model {name}: input {list(want)} ({mf.loss}) does not fit {data.name} "
-                        f"(input {list(have or ())}, {data.n_classes} classes, softmax_xent)")
+    classes = mf.model.sizes[-1] if isinstance(mf.model, MF.MLP) else mf.model.n_outputs
+    if tuple(want) != tuple(have or ()) or mf.loss != "softmax_xent" or classes != data.n_classes:
+        raise UserError(f"model {name}: input {list(want)} ({mf.loss}, {classes} classes) does not fit "
+                        f"{data.name} (input {list(have or ())}, {data.n_classes} classes, softmax_xent)")
     return mf.model, mf.name, {mf.preset: mf.cfg}
 
 
