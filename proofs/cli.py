@@ -154,8 +154,12 @@ def _run_model(args: argparse.Namespace, changes: dict) -> int:
         chosen = T.select(args.theorem)
     except KeyError as exc:
         raise UserError(str(exc).strip("'\"")) from None
+    saved = C.targets()
     C.set_targets(ML.model_targets(mf))
-    report = runner.prove([mf.cfg], chosen, timeout_s=args.timeout, jobs=max(1, args.jobs))
+    try:
+        report = runner.prove([mf.cfg], chosen, timeout_s=args.timeout, jobs=max(1, args.jobs))
+    finally:  # the model's sizes are for this run only (the process may prove more, e.g. in tests)
+        C.set_targets(saved)
     print(RP.table(report))
     rows = ML.layer_sums(mf, report)
     print()

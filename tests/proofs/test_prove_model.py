@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tintin.cli import main
+from tintin.proofs import configs as C
 from tintin.proofs import model_limits as ML
 from tintin.reference.config import max_dot_terms
 from tintin.reference.modelfile import load
@@ -67,6 +68,7 @@ def test_a_layer_past_the_limit_is_named_with_the_counterexample(tmp_path: Path,
     assert f"{path}:6 layers[0] (conv2d): the gradient sums 163840 products (batch 40 x 4096 output positions); " \
            f"accumulator.conv_gradient proves at most {max_dot_terms(load(path).cfg)}" in err
     assert "counterexample (one past the limit): k = " in err
+    assert C.targets() == C.Targets()  # the model's sizes do not outlive the run
 
 
 def test_model_and_explicit_sizes_do_not_mix(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
