@@ -52,6 +52,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     suite_filter(p)
     progress(p)
+    p.add_argument("--model", metavar="FILE.toml",
+                   help="the suites of this model file (or bundled model name) instead of the registry: every "
+                        "kernel call of its training step at its shapes, its whole steps, the kernels' edge cases "
+                        "(docs/model-file.md); default --out build/golden_vectors/<model name>")
+    p.add_argument("--cases", type=int, default=4, metavar="N",
+                   help="with --model: seeded random cases per suite, after the edge cases (default 4)")
 
     p = sub.add_parser("check", help="regenerate into a temp folder; files must be byte-identical")
     level(p)
@@ -102,6 +108,8 @@ def run(args: argparse.Namespace) -> int:
     registry = registry_module.SUITES  # looked up now, so tests can substitute it
     try:
         action = args.golden_command
+        if action == "generate" and args.model is not None:
+            return _generate_model(args)
         if action == "generate":
             return _generate(args, registry, args.out or default_dir(args.level))
         if action == "check":
@@ -127,6 +135,28 @@ def _generate(args: argparse.Namespace, registry: dict, out: Path) -> int:
         return 0
     writable_dir(out)  # before the generation, not after the first suite
     for path in generate(registry, args.level, out, names=args.suites, progress=args.progress):
+        print(f"wrote {path}")
+    return 0
+
+
+def model_golden_dir(model_name: str) -> Path:
+    """Where `tintin golden generate --model` writes by default."""
+    return Path("build") / "golden_vectors" / model_name
+
+
+def _generate_model(args: argparse.Namespace) -> int:
+    from tintin.cli import UserError
+    from tintin.reference.modelfile import resolve
+
+    from .suites.model_suites import write_model_suites
+
+    if not 0 <= args.cases <= 1000:
+        raise UserError(f"--cases must be in [0, 1000], got {args.cases}")
+    if args.level != "ci":
+        raise UserError("--model suites have one level (ci); the number of random cases is --cases")
+    mf = resolve(args.model)
+    out = args.out or model_golden_dir(mf.name)
+    for path in write_model_suites(mf, out, args.cases, args.suites, args.progress):
         print(f"wrote {path}")
     return 0
 

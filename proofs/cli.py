@@ -57,6 +57,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--niti-mu", type=int)
     g.add_argument("--up-terms", type=_terms)
     g.add_argument("--down-terms", type=_terms)
+    parser.add_argument("--model", metavar="FILE.toml",
+                        help="prove for this model file (or bundled model name): its numerics, and its layers' "
+                             "fan-ins, fan-outs, batch and convolution sums as the required sizes; failures name "
+                             "the layer (not with --config, custom widths or sizes)")
     t = parser.add_argument_group("required sizes (a limit theorem fails below them)")
     t.add_argument("--fan-in", type=int)
     t.add_argument("--fan-out", type=int)
@@ -99,6 +103,8 @@ def run(args: argparse.Namespace) -> int:
     for extra in (args.header_out, args.cases_out):
         if extra is not None:
             atomic.writable_dir(extra.parent)
+    if args.model is not None:
+        return _run_model(args, changes)
     try:
         cfgs = C.resolve(args.config)
         if changes:
@@ -139,3 +145,50 @@ def run(args: argparse.Namespace) -> int:
         paths.append(args.cases_out)
     print("wrote " + ", ".join(str(p) for p in paths))
     return 1 if bad or escaped else 0
+
+
+def _run_model(args: argparse.Namespace, changes: dict) -> int:
+    """The theorems for one model file: its config, its sizes; a per-layer table of its sums."""
+    from tintin.cli import UserError
+    from tintin.proofs import configs as C
+    from tintin.proofs import model_limits as ML
+    from tintin.proofs import report as RP
+    from tintin.proofs import runner
+    from tintin.proofs import theorems as T
+    from tintin.reference.modelfile import resolve
+
+    size_fields = ("fan_in", "fan_out", "batch", "classes", "conv_patch", "conv_backward_terms", "conv_gradient_terms")
+    extra = [f"--{f.replace('_', '-')}" for f in (*changes, *size_fields) if getattr(args, f, None) is not None]
+    if args.config != "tintin" or extra or args.mutants or args.expected_ok or args.cases_out:
+        raise UserError("--model sets the config and sizes itself: drop --config, --mutants, --expected-ok, "
+                        f"--cases-out{' and ' + ', '.join(extra) if extra else ''} (change the model file instead)")
+    mf = resolve(args.model, check_widths=False)
+    try:
+        chosen = T.select(args.theorem)
+    except KeyError as exc:
+        raise UserError(str(exc).strip("'\"")) from None
+    saved = C.targets()
+    C.set_targets(ML.model_targets(mf))
+    try:
+        report = runner.prove([mf.cfg], chosen, timeout_s=args.timeout, jobs=max(1, args.jobs))
+    finally:  # the model's sizes are for this run only (the process may prove more, e.g. in tests)
+        C.set_targets(saved)
+    print(RP.table(report))
+    rows = ML.layer_sums(mf, report)
+    print()
+    print(ML.table(mf, rows))
+    problems = ML.failures(mf, rows, report)
+    for line in problems:
+        print(line, file=sys.stderr)
+    paths = RP.write(report, args.out)
+    (args.out / "model_limits.md").write_text(ML.table(mf, rows) + "\n" + "".join(f"\n- {p}" for p in problems)
+                                              + "\n")
+    paths.append(args.out / "model_limits.md")
+    if args.header_out is not None:
+        args.header_out.parent.mkdir(parents=True, exist_ok=True)
+        args.header_out.write_text(RP.c_header(report))
+        paths.append(args.header_out)
+    print("wrote " + ", ".join(str(p) for p in paths))
+    verdict = f"{len(problems)} problem(s)" if problems else "every layer within the proved limits"
+    print(f"model {mf.name}: {verdict}")
+    return 1 if problems else 0

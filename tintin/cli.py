@@ -37,6 +37,7 @@ BAD_INPUT: tuple[tuple[str, str], ...] = (
     ("tintin.reference.config", "ConfigError"),
     ("tintin.reference.limits", "DotLengthError"),
     ("tintin.golden.model", "GoldenFormatError"),
+    ("tintin.reference.modelfile", "ModelFileError"),
 )
 # OSErrors about a named path the user gave (missing, not writable, a file where a folder
 # belongs): bad input too. Others (a full disk, a tool crashing) are not.

@@ -27,7 +27,9 @@ APPS = ("bearing", "spectrum")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--model", default="mlp", choices=["mlp", "lenet5"], help="model (default: mlp)")
+    p.add_argument("--model", default="mlp",
+                   help="mlp or lenet5 (shaped to the data), a bundled model file (digits-mlp, lenet5-digits, "
+                        "lenet5-mnist, ...) or a .toml model file (docs/model-file.md) (default: mlp)")
     p.add_argument("--data", default="digits", choices=["digits", "mnist"],
                    help="data set (default: scikit-learn's bundled 8x8 digits; mnist needs --mnist-dir)")
     p.add_argument("--mnist-dir", type=Path, default=None, help="folder with the four MNIST IDX files")
@@ -41,7 +43,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                         "1 fault), sample_rate; spectrum needs iq (complex [N, L]), present [N] (0/1), snr_db [N]")
     p.add_argument("--pfa", type=float, default=None, help="--app spectrum: the false-alarm rate (default 0.1)")
     p.add_argument("--hidden", default=None,
-                   help="hidden layer sizes, comma separated (default: 64; bearing 16,8,16; spectrum 32)")
+                   help="hidden layer sizes, comma separated (default: those of the bundled model files "
+                        "digits-mlp 64, bearing 16,8,16, spectrum 32)")
     p.add_argument("--policy", default=",".join(POLICIES),
                    help="comma-separated subset of tintin,niti,float (default: all three)")
     p.add_argument("--epochs", type=int, default=20)
@@ -123,10 +126,30 @@ def _prepare_app(args: argparse.Namespace) -> App:
         raise UserError(str(exc)) from None
 
 
+def _model_file(name: str, data: Dataset) -> tuple[Any, str, Any]:
+    """The model of a model file (bundled name or path) and its numerics, checked against the data."""
+    from tintin.reference import modelfile as MF
+    from tintin.reference.training import input_shape
+
+    try:
+        mf = MF.resolve(name)
+    except MF.ModelFileError as exc:
+        raise UserError(str(exc)) from None
+    want = input_shape(mf.model)
+    have = data.image_shape if len(want) == 3 else (data.x_train.shape[1],)
+    classes = mf.model.sizes[-1] if isinstance(mf.model, MF.MLP) else mf.model.n_outputs
+    if tuple(want) != tuple(have or ()) or mf.loss != "softmax_xent" or classes != data.n_classes:
+        raise UserError(f"model {name}: input {list(want)} ({mf.loss}, {classes} classes) does not fit "
+                        f"{data.name} (input {list(have or ())}, {data.n_classes} classes, softmax_xent)")
+    return mf.model, mf.name, {mf.preset: mf.cfg}
+
+
 def _train_policies(model: Any, data: Dataset, policies: list[str], args: argparse.Namespace, float_lr: float,
-                    evaluation: Evaluation | None = None, per_sample: bool = False
+                    evaluation: Evaluation | None = None, per_sample: bool = False,
+                    file_cfg: dict[str, Any] | None = None
                     ) -> tuple[list[History], dict[str, float]]:
-    """Every chosen policy on the same batches, with one progress bar; also each run's seconds."""
+    """Every chosen policy on the same batches, with one progress bar; also each run's seconds.
+    A model file's numerics replace the preset its [numerics] starts from (file_cfg)."""
     from tqdm import tqdm
 
     from tintin import progress
@@ -144,7 +167,8 @@ def _train_policies(model: Any, data: Dataset, policies: list[str], args: argpar
                 hist = T.train_float(model, preset("tintin"), data, args.epochs, args.batch, args.seed, float_lr,
                                      bar, evaluation)
             else:
-                _, hist = T.train_integer(model, preset(policy), data, args.epochs, args.batch, args.seed, bar,
+                cfg = (file_cfg or {}).get(policy) or preset(policy)
+                _, hist = T.train_integer(model, cfg, data, args.epochs, args.batch, args.seed, bar,
                                           evaluation, per_sample)
             histories.append(hist)
             seconds[hist.name] = time.perf_counter() - start
@@ -232,7 +256,10 @@ def run(args: argparse.Namespace) -> int:
     _check_app_arguments(args)
     if args.app is not None:
         return _run_app(args, policies)
-    hidden = _parse_sizes(args.hidden if args.hidden is not None else "64")
+    from tintin.reference.modelfile import bundled_mlp
+
+    # --model mlp: the hidden layers of reference/models/digits-mlp.toml unless --hidden
+    hidden = _parse_sizes(args.hidden) if args.hidden is not None else bundled_mlp("digits-mlp").sizes[1:-1]
 
     from tintin.reference import model as M
     from tintin.reference.config import preset
@@ -241,15 +268,19 @@ def run(args: argparse.Namespace) -> int:
     data = _load_data(args)
     if not 1 <= args.batch <= len(data.y_train):
         raise UserError(f"--batch must be in [1, {len(data.y_train)}], got {args.batch}")
-    if args.model == "lenet5":
+    file_cfg = None
+    model: object
+    if args.model not in ("mlp", "lenet5"):
+        model, sizes, file_cfg = _model_file(args.model, data)
+    elif args.model == "lenet5":
         assert data.image_shape is not None
-        model: object = lenet5(data.image_shape[0], data.image_shape[2], data.n_classes)
+        model = lenet5(data.image_shape[0], data.image_shape[2], data.n_classes)
         sizes = "LeNet-5"
     else:
         mlp = M.MLP((data.x_train.shape[1], *hidden, data.n_classes))
         model, sizes = mlp, str(mlp.sizes)
     float_lr = args.float_lr if args.float_lr is not None else args.batch * 2.0 ** -preset("tintin").lr_shift
-    histories, seconds = _train_policies(model, data, policies, args, float_lr)
+    histories, seconds = _train_policies(model, data, policies, args, float_lr, file_cfg=file_cfg)
     title = f"{args.model} {sizes} on {data.name}, batch {args.batch}, seed {args.seed}"
     meta = {"model": args.model, "architecture": sizes, "data": data.name, "train_size": len(data.y_train),
             "test_size": len(data.y_test), "epochs": args.epochs, "batch": args.batch, "seed": args.seed,

@@ -48,8 +48,16 @@ typedef struct {
 
 /* The generated preset called name ("tintin", "niti"), or NULL. */
 const tt_config_t *tt_preset(const char *name);
-/* The preset a suite's goldens were made with: NITI for update_niti, train_step_mlp_niti
- * and train_step_cnn_niti, TINTIN otherwise. */
+/* Suite name -> the config its goldens were made with (tt_suite_configs.h, generated from the
+ * golden files by the driver). */
+typedef struct {
+    const char *suite;
+    const tt_config_t *config;
+} tt_conf_suite_config_t;
+/* Registers the table tt_conf_preset_for looks in first (a generated main calls it). */
+void tt_conf_use_suite_configs(const tt_conf_suite_config_t *table, uint32_t n);
+/* The config of a suite's goldens: its entry in the registered table; without one, by name
+ * (NITI for update_niti, train_step_mlp_niti and train_step_cnn_niti, TINTIN otherwise). */
 const tt_config_t *tt_conf_preset_for(const char *suite);
 
 /* ---- case context ---- */

@@ -77,6 +77,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="failing cases listed on the console (default 20, 0 = all; the reports list every one)",
     )
+    parser.add_argument("--model", metavar="FILE.toml",
+                        help="generate the suites of this model file (or bundled model name) into "
+                             "BUILD_DIR/models/<name> and run them (docs/model-file.md); not with --data or --level")
+    parser.add_argument("--cases", type=int, default=4, metavar="N",
+                        help="with --model: seeded random cases per suite (default 4)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -89,6 +94,8 @@ def run(args: argparse.Namespace) -> int:
     if args.max_failures is not None and args.max_failures < 0:
         raise UserError(f"--max-failures must be 0 (all) or more, got {args.max_failures}")
 
+    if args.model is not None:
+        args.data = _model_goldens(args)
     from tqdm import tqdm
 
     from tintin.atomic import writable_dir
@@ -161,3 +168,26 @@ def run(args: argparse.Namespace) -> int:
     )
     print("reports: " + ", ".join(str(p) for p in paths.values()))
     return 0 if report.ok else 1
+
+
+def _model_goldens(args: argparse.Namespace) -> Path:
+    """Generate a model file's suites into the build folder; the folder to run."""
+    from tintin.cli import UserError
+    from tintin.golden.suites.model_suites import write_model_suites
+    from tintin.reference.modelfile import resolve
+
+    if args.data is not None or args.level != "ci":
+        raise UserError("--model makes its own goldens: drop --data and --level")
+    if not 0 <= args.cases <= 1000:
+        raise UserError(f"--cases must be in [0, 1000], got {args.cases}")
+    mf = resolve(args.model)
+    out = Path(args.build_dir) / "models" / mf.name
+    for stale in out.glob("*.ci.json"):  # suites of an earlier version of the file
+        stale.unlink()
+    from tintin.golden.generate import UnknownSuiteError
+
+    try:
+        write_model_suites(mf, out, args.cases, args.suites, progress=False if args.no_progress else None)
+    except UnknownSuiteError as exc:
+        raise UserError(f"model {mf.name}: {exc}") from None
+    return out

@@ -34,8 +34,9 @@ from .plan import (
     report_columns,
     resolve_targets,
     select_suites,
+    suite_config,
 )
-from .presets import write_presets_header
+from .presets import write_presets_header, write_suite_configs_header
 from .program_sources import CONF_DIR, INCLUDE_DIR, main_source
 from .renode import renode_missing
 from .results import ConformanceReport, KernelCheck, ProgramResult, SuiteResult
@@ -76,6 +77,7 @@ def run_conformance(
     columns = report_columns(names)
     results, runnable = plan_results([load_suite(files[s]) for s in chosen], columns)
     root = Path(build_dir).resolve()
+    write_suite_configs_header(root / "include", {s.name: suite_config(s) for s in runnable})
     include_dirs = [INCLUDE_DIR, CONF_DIR, write_presets_header(root / "include").parent]
     workers = max(1, jobs or os.cpu_count() or 1)
     # One kernel library per build target: a twin (a Renode target) links what its QEMU twin does.

@@ -5,6 +5,7 @@ in any C99 project with only ``tintin.h`` (and the kernels under test) from outs
 
     DIR/README.md                 how to build it, what it prints
     DIR/tt_presets.h              the numeric presets (generated from reference/config.py)
+    DIR/tt_suite_configs.h        each suite's numeric config, as its goldens were made
     DIR/golden/golden_*.h         the golden cases as const C tables (golden_vectors/emit_c.py)
     DIR/support/*.c, *.h          the case model, the line harness and the conformance runners
                                   (copied from c_kernels/platform and c_kernels/conformance)
@@ -27,8 +28,8 @@ from tintin.golden.emit_c import HeaderInfo, emit_c
 from tintin.golden.model import Suite
 
 from .build import PLATFORM_DIR
-from .plan import KNOWN_SUITES
-from .presets import write_presets_header
+from .plan import KNOWN_SUITES, runner_of, suite_config
+from .presets import write_presets_header, write_suite_configs_header
 from .program_sources import CONF_DIR
 
 FRAMEWORKS = ("plain", "unity", "ztest")
@@ -139,16 +140,23 @@ def abi_rows(suites: Sequence[Suite]) -> list[str]:
     """One Markdown row per suite: kernel, runner, the first case's tensors and params."""
     rows = ["| suite | kernel | runner | inputs (first case) | outputs | params |",
             "| --- | --- | --- | --- | --- | --- |"]
-    for suite in sorted(suites, key=lambda s: KNOWN_SUITES.index(s.name)):
+    for suite in sorted(suites, key=_order):
         case = next((c for c in suite.cases if c.outputs), suite.cases[0])
         params = ", ".join(f"`{k}`" for k in case.params) or "-"
-        rows.append(f"| {suite.name} | `{suite.kernel}` | `{runner_file(suite.name)}` | {_tensor_list(case.inputs)} "
+        runner = runner_file(runner_of(suite))
+        rows.append(f"| {suite.name} | `{suite.kernel}` | `{runner}` | {_tensor_list(case.inputs)} "
                     f"| {_tensor_list(case.outputs)} | {params} |")
     return rows
 
 
+def _order(suite: Suite) -> tuple[int, str]:
+    """Built-in suites in report order; a model's suites after the built-in suite they run like."""
+    return KNOWN_SUITES.index(runner_of(suite)), suite.name
+
+
 def _suite_test(fw: str, suite: str, headers: Sequence[HeaderInfo]) -> list[str]:
-    body = ["    uint32_t failed = 0;", "    tt_first_failure[0] = '\\0';"]
+    body = ["    uint32_t failed = 0;", "    tt_first_failure[0] = '\\0';",
+            "    tt_conf_use_suite_configs(tt_suite_configs, TT_SUITE_CONFIG_COUNT);"]
     body += [f"    failed += tt_run_suite(&{h.symbol}, run_case);" for h in headers]
     if fw == "plain":
         return [f"static int test_{suite}(void)", "{", *body,
@@ -171,9 +179,11 @@ def _main(fw: str, suites: Sequence[str]) -> list[str]:
     return ["ZTEST_SUITE(tintin_goldens, NULL, NULL, NULL, NULL, NULL);", ""]
 
 
-def render_test_source(fw: str, headers: Sequence[HeaderInfo], mapping: Sequence[str] = ()) -> str:
-    """The framework's test file for these golden headers (deterministic); `mapping` is the
-    argument-mapping table (abi_rows) put in its opening comment."""
+def render_test_source(fw: str, headers: Sequence[HeaderInfo], runners: dict[str, str],
+                       mapping: Sequence[str] = ()) -> str:
+    """The framework's test file for these golden headers (deterministic): `runners` maps each
+    suite to the built-in suite whose C runner takes it; `mapping` is the argument-mapping
+    table (abi_rows) put in its opening comment."""
     suites = list(dict.fromkeys(h.suite for h in headers))
     parts = {s: [h for h in headers if h.suite == s] for s in suites}
     out = [BANNER.format(fw=fw), "/*", f" * {len(suites)} suites, {sum(h.n_cases for h in headers)} golden cases,"
@@ -184,10 +194,10 @@ def render_test_source(fw: str, headers: Sequence[HeaderInfo], mapping: Sequence
            " * are scalar arguments; support/<runner> holds the exact call (docs/golden-c-abi.md).", " *",
            *(f" * {row}" for row in mapping), " */"]
     out += [f"#include {inc}" for inc in _INCLUDES[fw]]
-    out += ['#include "tt_conf.h"', ""]
+    out += ['#include "tt_conf.h"', '#include "tt_suite_configs.h"', ""]
     out += [f'#include "{h.file}"' for h in headers]
     out += [_CAPTURE, _PLATFORM[fw], "static const tt_conf_runner_t runners[] = {"]
-    out += [f'    {{"{s}", tt_run_case_{s}}},' for s in suites]
+    out += [f'    {{"{s}", tt_run_case_{runners[s]}}},' for s in suites]
     out += ["};", "", "static int run_case(const tt_suite_t *suite, const tt_case_t *c)", "{",
             "    return tt_conf_dispatch(runners, (uint32_t)(sizeof(runners) / sizeof(runners[0])), suite, c);",
             "}", ""]
@@ -220,21 +230,24 @@ def export_tests(suites: Sequence[Suite], out_dir: Path, framework: str,
     """Write the framework's test folder for these suites; returns the files written."""
     if framework not in FRAMEWORKS:
         raise ValueError(f"unknown framework {framework!r}; choose one of {', '.join(FRAMEWORKS)}")
-    unknown = [s.name for s in suites if s.name not in KNOWN_SUITES]
+    unknown = [s.name for s in suites if runner_of(s) not in KNOWN_SUITES]
     if unknown:
         raise ValueError(f"no C runner for suite(s) {', '.join(unknown)} (c_kernels/conformance/tt_conf.h)")
+    suites = sorted(suites, key=_order)
     out = Path(out_dir)
     emitted = emit_c(list(suites), out / "golden", max_bytes_per_header=max_bytes_per_header)
     written = [out / "golden" / h.file for h in emitted.headers]
     written.append(write_presets_header(out))
+    written.append(write_suite_configs_header(out, {s.name: suite_config(s) for s in suites}))
     support = out / "support"
     support.mkdir(parents=True, exist_ok=True)
     for src in SUPPORT_FILES:
         write_bytes(support / src.name, src.read_bytes())
         written.append(support / src.name)
-    order = [h for name in KNOWN_SUITES for h in emitted.headers if h.suite == name]
+    order = [h for s in suites for h in emitted.headers if h.suite == s.name]
     test = out / f"tintin_goldens_{framework}.c"
-    write_bytes(test, render_test_source(framework, order, abi_rows(suites)).encode("ascii"))
+    runners = {s.name: runner_of(s) for s in suites}
+    write_bytes(test, render_test_source(framework, order, runners, abi_rows(suites)).encode("ascii"))
     readme = out / "README.md"
     write_bytes(readme, _readme(framework, list(dict.fromkeys(h.suite for h in order))).encode("utf-8"))
     return [*written, test, readme]

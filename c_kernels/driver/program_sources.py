@@ -3,7 +3,7 @@ headers) and the generated ones (a main per program, one wrapper per golden head
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from tintin.golden.emit_c import HeaderInfo
@@ -29,17 +29,23 @@ def wrapper_source(h: HeaderInfo) -> str:
     )
 
 
-def main_source(target: str, program: str, headers: Sequence[HeaderInfo]) -> str:
-    """The program's main: every suite part in order through the runner dispatcher."""
+def main_source(target: str, program: str, headers: Sequence[HeaderInfo],
+                runners: Mapping[str, str] | None = None) -> str:
+    """The program's main: every suite part in order through the runner dispatcher. runners maps
+    a suite to the built-in suite whose runner takes it (default: itself). The suites' configs
+    (tt_suite_configs.h, presets.write_suite_configs_header) are registered first, so every
+    runner calls its kernels with the config its goldens were made with."""
     suites = list(dict.fromkeys(h.suite for h in headers))
+    runners = runners or {}
     lines = [
         f"{GENERATED_BY} Program {program} for {target}. */",
         '#include "tt_conf.h"',
+        '#include "tt_suite_configs.h"',
         "",
     ]
     lines += [f"extern const tt_suite_t *const ttc_{h.symbol};" for h in headers]
     lines += ["", "static const tt_conf_runner_t runners[] = {"]
-    lines += [f'    {{"{s}", tt_run_case_{s}}},' for s in suites]
+    lines += [f'    {{"{s}", tt_run_case_{runners.get(s, s)}}},' for s in suites]
     lines += [
         "};",
         "",
@@ -51,6 +57,7 @@ def main_source(target: str, program: str, headers: Sequence[HeaderInfo]) -> str
         "int main(void)",
         "{",
         "    uint32_t failed = 0;",
+        "    tt_conf_use_suite_configs(tt_suite_configs, TT_SUITE_CONFIG_COUNT);",
         '    tt_puts("TARGET " TT_TARGET);',
     ]
     lines += [f"    failed += tt_run_suite(ttc_{h.symbol}, run_case);" for h in headers]
@@ -64,10 +71,11 @@ def _write_if_changed(path: Path, text: str) -> Path:
     return path
 
 
-def write_program_sources(prog_dir: Path, target: str, program: str, headers: Sequence[HeaderInfo]) -> list[Path]:
+def write_program_sources(prog_dir: Path, target: str, program: str, headers: Sequence[HeaderInfo],
+                          runners: Mapping[str, str] | None = None) -> list[Path]:
     """Write the program's main.c and one wrapper per header into prog_dir; returns their paths."""
     prog_dir.mkdir(parents=True, exist_ok=True)
-    sources = [_write_if_changed(prog_dir / "main.c", main_source(target, program, headers))]
+    sources = [_write_if_changed(prog_dir / "main.c", main_source(target, program, headers, runners))]
     for h in headers:
         sources.append(_write_if_changed(prog_dir / f"{Path(h.file).stem}.c", wrapper_source(h)))
     return sources

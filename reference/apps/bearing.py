@@ -34,10 +34,11 @@ from tintin.reference.apps.files import binary_labels, load_npz, require
 from tintin.reference.apps.quantise import INPUT_HEADER, choose_shift, quantise
 from tintin.reference.data import Dataset
 from tintin.reference.model import MLP
+from tintin.reference.modelfile import bundled_mlp
 from tintin.reference.training import Evaluation
 
 BANDS = 32
-HIDDEN = (16, 8, 16)
+HIDDEN = bundled_mlp("bearing").sizes[1:-1]  # reference/models/bearing.toml (16, 8, 16)
 REFERENCE = "reference: distance from healthy mean"
 
 

@@ -34,10 +34,11 @@ from tintin.reference.apps.files import binary_labels, load_npz, require
 from tintin.reference.apps.quantise import INPUT_HEADER, choose_shift, quantise
 from tintin.reference.data import Dataset
 from tintin.reference.model import MLP
+from tintin.reference.modelfile import bundled_mlp
 from tintin.reference.training import Evaluation
 
 BINS = 64
-HIDDEN = (32,)
+HIDDEN = bundled_mlp("spectrum").sizes[1:-1]  # reference/models/spectrum.toml (32,)
 PFA = 0.1
 ENERGY = "energy detector"
 
