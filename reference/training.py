@@ -138,12 +138,18 @@ def _real_outputs(t: QTensor) -> np.ndarray:
 
 
 class _IntegerLearner:
-    def __init__(self, model: Any, cfg: NumericsConfig, data: Dataset, seed: int, per_sample: bool) -> None:
+    def __init__(self, model: Any, cfg: NumericsConfig, data: Dataset, seed: int, per_sample: bool,
+                 devices: int = 1) -> None:
         self.data, self.shape = data, input_shape(model)
         self.mse = getattr(model, "loss", "softmax_xent") == "mse"
-        self.train_step = JB.jit_train_step(model, cfg)
         self.outputs = _jit_outputs(model, cfg, per_sample)
         self.state = JB.state_to_jax(JB.init_state(model, cfg, seed))
+        self.train_step: Callable[[TrainState, Batch], Any] = JB.jit_train_step(model, cfg)
+        if devices > 1:  # the batch split over devices, the state replicated (reference/parallel.py)
+            from tintin.reference.parallel import data_parallel_step
+
+            dp = data_parallel_step(model, cfg, devices)
+            self.train_step, self.state = dp, dp.put_state(self.state)
         self.x_test = JB.qtensor_to_jax(QTensor(data.test_inputs(self.shape), data.x_header))
 
     def step(self, idx: np.ndarray) -> int | None:
@@ -189,15 +195,21 @@ def train_integer(
     progress: Any = None,
     evaluation: Evaluation | None = None,
     per_sample: bool = False,
+    devices: int = 1,
 ) -> tuple[TrainState, History]:
     """Integer-only training with the jitted reference; the metric is measured after each epoch.
 
     ``per_sample`` evaluates each test input as its own batch of one (as a device running
     inference would, each with its own headers) instead of the whole test set as one batch.
-    An MSE model trains with the input as its target.
+    An MSE model trains with the input as its target. ``devices`` > 1 splits every batch over
+    that many JAX devices (reference/parallel.py): the same bits as one device.
     """
     _check_sizes(data, batch_size, epochs)
-    learner = _IntegerLearner(model, cfg, data, seed, per_sample)
+    if devices != 1:
+        from tintin.reference.parallel import check_devices
+
+        check_devices(devices, batch_size)
+    learner = _IntegerLearner(model, cfg, data, seed, per_sample, devices)
     hist = _fit(learner, cfg.name, data, evaluation or accuracy(data.y_test), epochs, batch_size, seed, progress)
     return learner.state, hist
 
