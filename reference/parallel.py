@@ -42,13 +42,13 @@ def check_devices(devices: int, batch: int) -> None:
     available = len(jax.devices())
     if devices < 1:
         raise DeviceError(f"--devices must be at least 1, got {devices}")
+    if batch % devices:
+        raise DeviceError(f"batch {batch} is not divisible by --devices {devices}: every device takes an equal share")
     if devices > available:
         raise DeviceError(
             f"--devices {devices} but JAX sees {available} device(s) "
             f"(for N host CPU devices set XLA_FLAGS=--xla_force_host_platform_device_count=N before starting)"
         )
-    if batch % devices:
-        raise DeviceError(f"batch {batch} is not divisible by --devices {devices}: every device takes an equal share")
 
 
 @dataclass(frozen=True)
