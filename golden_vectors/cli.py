@@ -33,6 +33,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
             help="ci (committed, small) or thorough (generated on demand)",
         )
 
+    def jobs(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--jobs",
+            type=int,
+            default=1,
+            metavar="N",
+            help="build the suites in N parallel processes (same bytes as a serial run; default 1)",
+        )
+
     def progress(p: argparse.ArgumentParser) -> None:
         p.add_argument(
             "--no-progress",
@@ -52,12 +61,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     suite_filter(p)
     progress(p)
+    jobs(p)
 
     p = sub.add_parser("check", help="regenerate into a temp folder; files must be byte-identical")
     level(p)
     p.add_argument("--data", type=Path, help="folder with the files to check (default as generate)")
     suite_filter(p)
     progress(p)
+    jobs(p)
 
     p = sub.add_parser("emit-c", help="write C headers (and golden_index.json) from suite files")
     level(p)
@@ -94,6 +105,8 @@ def run(args: argparse.Namespace) -> int:
     from .model import GoldenFormatError
 
     registry = registry_module.SUITES  # looked up now, so tests can substitute it
+    if getattr(args, "jobs", 1) < 1:
+        raise UserError(f"--jobs must be at least 1, got {args.jobs}")
     try:
         action = args.golden_command
         if action == "generate":
@@ -120,7 +133,7 @@ def _generate(args: argparse.Namespace, registry: dict, out: Path) -> int:
     if not registry:
         print("no suites registered (golden_vectors/suites/__init__.py)", file=sys.stderr)
         return 0
-    for path in generate(registry, args.level, out, names=args.suites, progress=args.progress):
+    for path in generate(registry, args.level, out, names=args.suites, progress=args.progress, jobs=args.jobs):
         print(f"wrote {path}")
     return 0
 
@@ -128,7 +141,7 @@ def _generate(args: argparse.Namespace, registry: dict, out: Path) -> int:
 def _check(args: argparse.Namespace, registry: dict, data: Path) -> int:
     from .check import check
 
-    results = check(registry, args.level, data, names=args.suites, progress=args.progress)
+    results = check(registry, args.level, data, names=args.suites, progress=args.progress, jobs=args.jobs)
     bad = [r for r in results if r.status != "same"]
     for r in bad:
         print(r)
