@@ -429,6 +429,31 @@ def _jax(res: dict[str, Any]) -> list[str]:
     out += table(("model", "batch", "data", "integer samples/s", "float32 samples/s", "ratio int/float",
                   "median ms/step int / float", "repeats x steps", "compile + first step, s"), rows, "lrlrrrrrr")
     out.append("")
+    return out + _jax_scaling(jx.get("scaling") or [])
+
+
+def _jax_scaling(scaling: list[dict[str, Any]]) -> list[str]:
+    """Samples/s of the data-parallel integer step (reference/parallel.py) on 1, 2, 4 forced host devices."""
+    if not scaling:
+        return []
+    out = ["Data-parallel integer step (`tintin train --devices N`: the batch sharded over N devices with "
+           "jax.sharding, bit-identical to one device) on 1, 2 and 4 host CPU devices forced with "
+           "`XLA_FLAGS=--xla_force_host_platform_device_count=4`, in a child process, median of the repeats:", ""]
+    rows = []
+    for s in scaling:
+        if s.get("error"):
+            rows.append((s["title"], "—", "—", "—", f"not measured: {s['error']}"))
+            continue
+        base = s["runs"][0]["samples_per_s"]
+        for r in s["runs"]:
+            rows.append((s["title"], s["batch"], r["devices"], n(r["samples_per_s"]),
+                         f"{r['samples_per_s'] / base:.2f}x of 1 device; {r['step_ms']:.3f} ms/step; "
+                         f"same bits as 1 device: {'yes' if s['same_bits'] else 'NO'}"))
+    out += table(("model", "batch", "devices", "integer samples/s", "note"), rows, "lrrrl")
+    cpus = next((s.get("cpu_count") for s in scaling if s.get("cpu_count")), None)
+    out += ["", f"The forced devices share this machine's {cpus} CPU core(s): the figure shows the overhead of "
+            "splitting the batch (partitioning, all-reduces, more threads than cores), not a speed-up. "
+            "On separate devices or hosts (docs/data-parallel.md) the same step spreads the work.", ""]
     return out
 
 
