@@ -21,12 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from tintin.reference import jax_backend as JB
-from tintin.reference import model as M
 from tintin.reference.config import NumericsConfig
-from tintin.reference.layers import QTensor
-from tintin.reference.ops import JaxOps
-from tintin.reference.rules import Header
+from tintin.reference.packed import PackedBatch, PackedState, packed_step_fn
 
 AXIS = "batch"
 
@@ -53,34 +49,33 @@ def check_devices(devices: int, batch: int) -> None:
 
 @dataclass(frozen=True)
 class DataParallelStep:
-    """``step(state, batch) -> (state, metrics)`` with the batch split over ``devices`` devices."""
+    """``step(packed_state, packed_batch)`` (reference/packed.py) with the batch split over ``devices``."""
 
     devices: int
-    step: Callable[[M.TrainState, M.Batch], Any]
+    step: Callable[[PackedState, PackedBatch], Any]
     replicated: Any
     sharded: Any
 
-    def put_state(self, state: M.TrainState) -> M.TrainState:
+    def put_state(self, state: PackedState) -> PackedState:
         import jax
 
         return jax.device_put(state, self.replicated)
 
-    def put_batch(self, batch: M.Batch) -> M.Batch:
+    def put_batch(self, batch: PackedBatch) -> PackedBatch:
         import jax
 
-        x = QTensor(jax.device_put(batch.x.q, self.sharded), jax.device_put(batch.x.h, self.replicated))
-        target = None
-        if batch.target is not None:
-            target = QTensor(jax.device_put(batch.target.q, self.sharded),
-                             jax.device_put(batch.target.h, self.replicated))
-        return M.Batch(x, jax.device_put(batch.labels, self.sharded), target)
+        rep, shard = self.replicated, self.sharded
+        target = None if batch.target is None else jax.device_put(batch.target, shard)
+        target_h = None if batch.target_h is None else jax.device_put(batch.target_h, rep)
+        return PackedBatch(jax.device_put(batch.x, shard), jax.device_put(batch.x_h, rep),
+                           jax.device_put(batch.labels, shard), target, target_h)
 
-    def __call__(self, state: M.TrainState, batch: M.Batch) -> Any:
+    def __call__(self, state: PackedState, batch: PackedBatch) -> Any:
         return self.step(state, self.put_batch(batch))
 
 
 def data_parallel_step(model: Any, cfg: NumericsConfig, devices: int) -> DataParallelStep:
-    """The integer train step jitted for a batch sharded over the first ``devices`` devices."""
+    """The packed integer train step jitted for a batch sharded over the first ``devices`` devices."""
     import jax
     import numpy as np
     from jax.sharding import Mesh, NamedSharding, PartitionSpec
@@ -88,15 +83,8 @@ def data_parallel_step(model: Any, cfg: NumericsConfig, devices: int) -> DataPar
     mesh = Mesh(np.array(jax.devices()[:devices]), (AXIS,))
     replicated = NamedSharding(mesh, PartitionSpec())
     sharded = NamedSharding(mesh, PartitionSpec(AXIS))
-    o = JaxOps(cfg.acc_bits)
-    train_step = JB.model_module(model).train_step
-
-    def step(state: M.TrainState, batch: M.Batch) -> Any:
-        return train_step(o, model, cfg, state, batch)
-
     mse = getattr(model, "loss", "softmax_xent") == "mse"
-    h_rep = Header(replicated, replicated, replicated)
-    x_spec = QTensor(sharded, h_rep)
-    batch_spec = M.Batch(x_spec, sharded, x_spec if mse else None)
-    jitted = jax.jit(step, in_shardings=(replicated, batch_spec), out_shardings=(replicated, replicated))
+    batch_spec = PackedBatch(sharded, replicated, sharded, sharded if mse else None, replicated if mse else None)
+    jitted = jax.jit(packed_step_fn(model, cfg), in_shardings=(replicated, batch_spec),
+                     out_shardings=(replicated, replicated))
     return DataParallelStep(devices, jitted, replicated, sharded)

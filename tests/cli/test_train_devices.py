@@ -48,19 +48,19 @@ def test_the_sharded_step_splits_the_batch_and_reduces_across_devices() -> None:
     script = """
 import json
 import numpy as np
-from tintin.reference import jax_backend as JB, parallel as P
+from tintin.reference import jax_backend as JB, packed as PK, parallel as P
 from tintin.reference.config import TINTIN
 from tintin.reference.layers import QTensor
 from tintin.reference.model import MLP, Batch
 from tintin.reference.rules import Header
 model = MLP((16, 12, 10))
 dp = P.data_parallel_step(model, TINTIN, 4)
-state = dp.put_state(JB.state_to_jax(JB.init_state(model, TINTIN, 0)))
-batch = dp.put_batch(JB.batch_to_jax(Batch(QTensor(np.ones((8, 16), np.int8), Header(-7, 0, 0)),
-                                           np.zeros(8, np.int32))))
-shards = {tuple(s.data.shape) for s in batch.x.q.addressable_shards}
+state = dp.put_state(PK.pack_state(JB.init_state(model, TINTIN, 0)))
+batch = dp.put_batch(PK.pack_batch(Batch(QTensor(np.ones((8, 16), np.int8), Header(-7, 0, 0)),
+                                         np.zeros(8, np.int32))))
+shards = {tuple(s.data.shape) for s in batch.x.addressable_shards}
 text = dp.step.lower(state, batch).compile().as_text()
-print(json.dumps([len(batch.x.q.addressable_shards), sorted(shards), text.count("all-reduce(")]))
+print(json.dumps([len(batch.x.addressable_shards), sorted(shards), text.count("all-reduce(")]))
 """
     env = {**os.environ, **FOUR_DEVICES, "JAX_PLATFORMS": "cpu"}
     proc = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=600,

@@ -54,15 +54,16 @@ def _one(bm: BenchModel, n: int, raw: list[tuple[np.ndarray, np.ndarray]], heade
     import jax
 
     from tintin.reference import jax_backend as JB
+    from tintin.reference import packed as PK
     from tintin.reference.config import TINTIN
     from tintin.reference.layers import QTensor
     from tintin.reference.model import Batch
     from tintin.reference.parallel import data_parallel_step
 
     dp = data_parallel_step(bm.model, TINTIN, n)
-    batches = [dp.put_batch(JB.batch_to_jax(Batch(QTensor(x, header), y, QTensor(x, header) if bm.mse else None)))
+    batches = [dp.put_batch(PK.pack_batch(Batch(QTensor(x, header), y, QTensor(x, header) if bm.mse else None)))
                for x, y in raw]
-    state: Any = dp.put_state(JB.state_to_jax(JB.init_state(bm.model, TINTIN, 0)))
+    state: Any = dp.put_state(PK.pack_state(JB.init_state(bm.model, TINTIN, 0)))
 
     def run(k: int) -> float:
         nonlocal state
@@ -75,11 +76,11 @@ def _one(bm: BenchModel, n: int, raw: list[tuple[np.ndarray, np.ndarray]], heade
     run(3)  # compile and warm up
     steps = max(5, math.ceil(min_repeat_s / max(run(5) / 5, 1e-7)))
     median = statistics.median(run(steps) / steps for _ in range(repeats))
-    state = dp.put_state(JB.state_to_jax(JB.init_state(bm.model, TINTIN, 0)))
+    state = dp.put_state(PK.pack_state(JB.init_state(bm.model, TINTIN, 0)))
     run(len(batches))  # the same steps from the same start for every device count: the same bits
     row = {"devices": n, "step_ms": round(1e3 * median, 4), "samples_per_s": round(bm.batch / median, 1),
            "steps_per_repeat": steps}
-    return row, [np.asarray(p.q).tobytes() for p in state.params]
+    return row, [np.asarray(q).tobytes() for q in state.q] + [np.asarray(state.h).tobytes()]
 
 
 if __name__ == "__main__":

@@ -417,8 +417,9 @@ def _jax(res: dict[str, Any]) -> list[str]:
     out += [
         "Both steps jitted on this CPU and timed side by side in one process on the same batches: compile and "
         "warm-up, then repeats alternating integer and float32 (each repeat at least "
-        f"{jx['min_repeat_s']} s of steps), median time per step. Integer: `jit_train_step` of the `tintin` "
-        "preset (bit-exact integer rules on int32). float32: the float baseline (same layers, SGD). "
+        f"{jx['min_repeat_s']} s of steps), median time per step. Integer: `jit_packed_train_step` of the `tintin` "
+        "preset (bit-exact integer rules on int32; the state packed into few device buffers, as `tintin train` "
+        "runs it). float32: the float baseline (same layers, SGD). "
         "Ratio = integer samples/s / float32 samples/s.",
         "",
     ]
