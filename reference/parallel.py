@@ -71,7 +71,16 @@ class DataParallelStep:
                            jax.device_put(batch.labels, shard), target, target_h)
 
     def __call__(self, state: PackedState, batch: PackedBatch) -> Any:
-        return self.step(state, self.put_batch(batch))
+        return run_one(self.step, state, self.put_batch(batch))
+
+
+def run_one(step: Callable[..., Any], *args: Any) -> Any:
+    """One sharded step, waited for before the next is dispatched. With forced host devices on
+    fewer cores, several queued steps can starve XLA's CPU all-reduce rendezvous (seen here: 2 of
+    4 participants arrive, abort after 40 s); one step in flight at a time avoids that."""
+    import jax
+
+    return jax.block_until_ready(step(*args))
 
 
 def data_parallel_step(model: Any, cfg: NumericsConfig, devices: int) -> DataParallelStep:

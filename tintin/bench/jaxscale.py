@@ -58,7 +58,7 @@ def _one(bm: BenchModel, n: int, raw: list[tuple[np.ndarray, np.ndarray]], heade
     from tintin.reference.config import TINTIN
     from tintin.reference.layers import QTensor
     from tintin.reference.model import Batch
-    from tintin.reference.parallel import data_parallel_step
+    from tintin.reference.parallel import data_parallel_step, run_one
 
     dp = data_parallel_step(bm.model, TINTIN, n)
     batches = [dp.put_batch(PK.pack_batch(Batch(QTensor(x, header), y, QTensor(x, header) if bm.mse else None)))
@@ -68,8 +68,8 @@ def _one(bm: BenchModel, n: int, raw: list[tuple[np.ndarray, np.ndarray]], heade
     def run(k: int) -> float:
         nonlocal state
         start = time.perf_counter()
-        for i in range(k):
-            state, _ = dp.step(state, batches[i % len(batches)])
+        for i in range(k):  # one step in flight at a time, as tintin train runs it (parallel.run_one)
+            state, _ = run_one(dp.step, state, batches[i % len(batches)])
         jax.block_until_ready(state)
         return time.perf_counter() - start
 

@@ -439,7 +439,9 @@ def _jax_scaling(scaling: list[dict[str, Any]]) -> list[str]:
         return []
     out = ["Data-parallel integer step (`tintin train --devices N`: the batch sharded over N devices with "
            "jax.sharding, bit-identical to one device) on 1, 2 and 4 host CPU devices forced with "
-           "`XLA_FLAGS=--xla_force_host_platform_device_count=4`, in a child process, median of the repeats:", ""]
+           "`XLA_FLAGS=--xla_force_host_platform_device_count=4`, in a child process, one step in flight at a time "
+           "(as `tintin train` runs it: queued sharded steps can starve XLA's CPU all-reduce), median of the "
+           "repeats:", ""]
     rows = []
     for s in scaling:
         if s.get("error"):
