@@ -80,6 +80,7 @@ def check(
     *,
     names: Iterable[str] | None = None,
     progress: bool | None = None,
+    jobs: int = 1,
 ) -> list[FileStatus]:
     """Regenerate the selected suites and compare each with ``data_dir``'s file.
 
@@ -91,7 +92,7 @@ def check(
     results = []
     with tempfile.TemporaryDirectory(prefix="tintin-golden-check-") as tmp:
         for fresh in generate(
-            registry, level, tmp, names=[d.name for d in defs], progress=progress
+            registry, level, tmp, names=[d.name for d in defs], progress=progress, jobs=jobs
         ):
             committed = data / fresh.name
             if not committed.is_file():

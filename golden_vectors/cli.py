@@ -33,6 +33,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
             help="ci (committed, small) or thorough (generated on demand)",
         )
 
+    def jobs(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--jobs",
+            type=int,
+            default=1,
+            metavar="N",
+            help="build the suites in N parallel processes (same bytes as a serial run; default 1)",
+        )
+
     def progress(p: argparse.ArgumentParser) -> None:
         p.add_argument(
             "--no-progress",
@@ -58,12 +67,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "(docs/model-file.md); default --out build/golden_vectors/<model name>")
     p.add_argument("--cases", type=int, default=4, metavar="N",
                    help="with --model: seeded random cases per suite, after the edge cases (default 4)")
+    jobs(p)
 
     p = sub.add_parser("check", help="regenerate into a temp folder; files must be byte-identical")
     level(p)
     p.add_argument("--data", type=Path, help="folder with the files to check (default as generate)")
     suite_filter(p)
     progress(p)
+    jobs(p)
 
     p = sub.add_parser("emit-c", help="write C headers (and golden_index.json) from suite files")
     level(p)
@@ -106,6 +117,8 @@ def run(args: argparse.Namespace) -> int:
     from .generate import UnknownSuiteError, default_dir
 
     registry = registry_module.SUITES  # looked up now, so tests can substitute it
+    if getattr(args, "jobs", 1) < 1:
+        raise UserError(f"--jobs must be at least 1, got {args.jobs}")
     try:
         action = args.golden_command
         if action == "generate" and args.model is not None:
@@ -134,7 +147,7 @@ def _generate(args: argparse.Namespace, registry: dict, out: Path) -> int:
         print("no suites registered (golden_vectors/suites/__init__.py)", file=sys.stderr)
         return 0
     writable_dir(out)  # before the generation, not after the first suite
-    for path in generate(registry, args.level, out, names=args.suites, progress=args.progress):
+    for path in generate(registry, args.level, out, names=args.suites, progress=args.progress, jobs=args.jobs):
         print(f"wrote {path}")
     return 0
 
@@ -164,7 +177,7 @@ def _generate_model(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace, registry: dict, data: Path) -> int:
     from .check import check
 
-    results = check(registry, args.level, data, names=args.suites, progress=args.progress)
+    results = check(registry, args.level, data, names=args.suites, progress=args.progress, jobs=args.jobs)
     bad = [r for r in results if r.status != "same"]
     for r in bad:
         print(r)

@@ -130,11 +130,46 @@ def generate(
     *,
     names: Iterable[str] | None = None,
     progress: bool | None = None,
+    jobs: int = 1,
 ) -> list[Path]:
-    """Write ``<out_dir>/<suite>.<level>.json`` for each selected suite; return the paths."""
+    """Write ``<out_dir>/<suite>.<level>.json`` for each selected suite; return the paths.
+
+    jobs > 1 builds the suites in that many worker processes. A suite's file depends only on
+    its own definition (its seeded cases and the deterministic integer reference), so the
+    bytes are those of a serial run; the paths come back in registry order either way.
+    """
+    if jobs < 1:
+        raise ValueError(f"jobs must be at least 1, got {jobs}")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    defs = select(registry, names)
+    if jobs > 1 and len(defs) > 1:
+        return _generate_in_processes(defs, level, out, jobs)
     written = []
-    for defn in select(registry, names):
+    for defn in defs:
         written.append(write_suite(build_suite(defn, level, progress=progress), out))
     return written
+
+
+def _generate_in_processes(defs: list[SuiteDef], level: str, out: Path, jobs: int) -> list[Path]:
+    """One suite per task; workers look the suite up by name in the registry module, so only
+    registered suites can go to them (a SuiteDef holds closures, which do not pickle)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from .suites import SUITES
+
+    foreign = [d.name for d in defs if SUITES.get(d.name) is not d]
+    if foreign:
+        raise GoldenFormatError(f"--jobs builds only registered suites; not registered: {', '.join(foreign)}")
+    # spawn, not fork: a forked child of a process that already started JAX's threads can hang.
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(jobs, len(defs)), mp_context=ctx) as pool:
+        futures = [pool.submit(_build_and_write, d.name, level, str(out)) for d in defs]
+        return [Path(f.result()) for f in futures]
+
+
+def _build_and_write(name: str, level: str, out: str) -> str:
+    from .suites import SUITES
+
+    return str(write_suite(build_suite(SUITES[name], level, progress=False), Path(out)))

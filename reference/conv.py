@@ -79,29 +79,49 @@ def im2col(o: Any, x: V, g: ConvGeometry) -> V:
     return o.stack(taps, axis=3).reshape(g.positions, g.patch)
 
 
+def direct(g: ConvGeometry) -> bool:
+    """Whether the convolution sums go to the ops' direct convolutions rather than im2col + matmul.
+
+    Both give the same integers. With one input channel im2col copies K*K values per output for
+    a dot only K*K long, and XLA's direct integer convolution is faster (about 2x, LeNet-5's
+    first layer); with several channels the im2col matmul reaches the faster dot kernel.
+    """
+    return g.channels == 1
+
+
 def conv_forward(o: Any, x: QTensor, w: QTensor, g: ConvGeometry, relu: bool, cfg: NumericsConfig) -> QTensor:
     """y[B, OH, OW, OC]: int32 MAC over patches, then the dense output path (4.1, 4.7)."""
-    acc = o.matmul(im2col(o, x.q, g), w.q.reshape(g.out_channels, g.patch).T)
-    acc = acc.reshape(g.batch, g.out_height, g.out_width, g.out_channels)
+    if direct(g):
+        acc = o.conv2d(x.q, w.q, g.stride, g.pad)
+    else:
+        acc = o.matmul(im2col(o, x.q, g), w.q.reshape(g.out_channels, g.patch).T)
+        acc = acc.reshape(g.batch, g.out_height, g.out_width, g.out_channels)
     return L.accumulator_output(o, acc, R.header_mul(o, x.h, w.h), relu, cfg)
 
 
 def conv_backward_error(o: Any, e: QTensor, w: QTensor, g: ConvGeometry, cfg: NumericsConfig) -> QTensor:
-    """e_in[B, H, W, C]: patch errors e W scattered back in int32, then requantised (4.2)."""
-    de = o.matmul(e.q.reshape(g.positions, g.out_channels), w.q.reshape(g.out_channels, g.patch))
-    de = de.reshape(g.batch, g.out_height, g.out_width, g.kernel, g.kernel, g.channels)
-    full = o.zeros((g.batch, g.height + 2 * g.pad, g.width + 2 * g.pad, g.channels))
-    for kh in range(g.kernel):
-        for kw in range(g.kernel):
-            full = o.strided_add(full, de[:, :, :, kh, kw, :], kh, kw, g.stride)
-    acc = full[:, g.pad : g.pad + g.height, g.pad : g.pad + g.width, :]
+    """e_in[B, H, W, C]: patch errors e W scattered back in int32 (col2im), then requantised (4.2)."""
+    if direct(g):
+        acc = o.conv2d_input_grad(e.q, w.q, g.height, g.width, g.stride, g.pad)
+    else:
+        de = o.matmul(e.q.reshape(g.positions, g.out_channels), w.q.reshape(g.out_channels, g.patch))
+        de = de.reshape(g.batch, g.out_height, g.out_width, g.kernel, g.kernel, g.channels)
+        full = o.zeros((g.batch, g.height + 2 * g.pad, g.width + 2 * g.pad, g.channels))
+        for kh in range(g.kernel):
+            for kw in range(g.kernel):
+                full = o.strided_add(full, de[:, :, :, kh, kw, :], kh, kw, g.stride)
+        acc = full[:, g.pad : g.pad + g.height, g.pad : g.pad + g.width, :]
     return L.store(o, L.requantise(o, acc, R.header_mul(o, e.h, w.h), cfg), cfg)
 
 
 def conv_gradient(o: Any, e: QTensor, x: QTensor, g: ConvGeometry) -> tuple[V, Header]:
     """G[OC, K, K, C] = sum over batch and output positions of e x-patch, in int32 (4.3)."""
-    grad = o.matmul(e.q.reshape(g.positions, g.out_channels).T, im2col(o, x.q, g))
-    return grad.reshape(g.out_channels, g.kernel, g.kernel, g.channels), R.header_mul(o, e.h, x.h)
+    if direct(g):
+        grad = o.conv2d_weight_grad(e.q, x.q, g.kernel, g.stride, g.pad)
+    else:
+        grad = o.matmul(e.q.reshape(g.positions, g.out_channels).T, im2col(o, x.q, g))
+        grad = grad.reshape(g.out_channels, g.kernel, g.kernel, g.channels)
+    return grad, R.header_mul(o, e.h, x.h)
 
 
 # --- max pooling (window k, stride k) --------------------------------------------------------------

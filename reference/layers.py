@@ -54,11 +54,25 @@ def relu_backward(o: Any, e: V, y: V) -> V:
 # --- dense layer ---------------------------------------------------------------------------
 
 
+def requantised_max(o: Any, max_acc: V, shift: V, cfg: NumericsConfig) -> V:
+    """max |q| of a requantised tensor from max |acc| alone, without a second pass over it.
+
+    Exact: rounding (half away from zero) and saturation are odd and non-decreasing, so the
+    largest |requant(a)| is requant(largest |a|). tests/reference/test_rules.py checks it.
+    """
+    return R.requant_apply(o, max_acc, shift, cfg)
+
+
 def accumulator_output(o: Any, acc: V, h: Header, relu: bool, cfg: NumericsConfig) -> QTensor:
     """From an int32 product: ReLU on int32, requantise, window, store (4.1)."""
     if relu:
         acc = relu_forward(o, acc)
-    return store(o, window(o, requantise(o, acc, h, cfg), cfg), cfg)
+    max_acc = o.max_abs(acc)
+    shift = R.requant_shift(o, max_acc, cfg)
+    t = QTensor(R.requant_apply(o, acc, shift, cfg), Header(o.add(h.s, shift), h.u, h.d))
+    plan = R.window_plan(o, requantised_max(o, max_acc, shift, cfg), cfg)
+    q, hw = R.window_apply(o, t.q, t.h, plan, cfg)
+    return store(o, QTensor(q, hw), cfg)
 
 
 def dense_forward(o: Any, x: QTensor, w: QTensor, relu: bool, cfg: NumericsConfig) -> QTensor:
@@ -110,14 +124,17 @@ def update_weights(
         return store(o, QTensor(R.apply_update(o, w.q, step, cfg), w.h), cfg)
 
     # 1. Keep at most grad_pre_bits bits so the fine steps below cannot overflow.
-    pre = R.update_pre_shift(o, o.max_abs(g), cfg)
+    g_max = o.max_abs(g)
+    pre = R.update_pre_shift(o, g_max, cfg)
     g1 = R.rshift_round(o, g, pre)
     # 2. Express G's scale, times 2**-lr_shift, as 2**P r**-k in W's units; apply k down steps.
     plan = R.rescale_plan(o, g_h, w.h, o.sub(pre, cfg.lr_shift))
     g2 = R.apply_downs(o, g1, plan.downs, cfg)
+    # max |g2| from max |g|: the rounding shift and the fine steps are odd and non-decreasing.
+    g2_max = R.apply_downs(o, R.rshift_round(o, g_max, pre), plan.downs, cfg)
     # 3. Shift to W's units, but never leave more than bitwidth(max|W|) - margin bits.
     cap = R.update_cap_bits(o, o.max_abs(w.q), cfg)
-    right = R.update_final_shift(o, plan.shift, o.max_abs(g2), cap)
+    right = R.update_final_shift(o, plan.shift, g2_max, cap)
     step = R.shift_signed(o, g2, right, bits, cfg)
     updated = QTensor(R.apply_update(o, w.q, step, cfg), w.h)
     return store(o, window(o, updated, cfg), cfg)

@@ -15,7 +15,11 @@ const, add, sub, mul, neg, shl, shr (arithmetic), band, lt, le, gt, ge, eq, ne,
 where, logical_and, logical_or, clz (for x >= 0); unsigned 32-bit helpers for the
 counter hash: u32, uadd, umul, uxor, ushr, u32_to_int; tensor helpers: widen,
 narrow, matmul, max_abs, sum_all, argmax, index_grid, column_index, lookup, max_rows,
-sum_rows; structural helpers for convolution: pad_hw, stack, strided_add.
+sum_rows; structural helpers for convolution: pad_hw, stack, strided_add; the three int32
+convolution sums (NHWC inputs, [OC, K, K, C] kernels): conv2d, conv2d_weight_grad,
+conv2d_input_grad. PyOps forms them tap by tap; JaxOps hands them to XLA's integer
+convolution (one kernel instead of an im2col copy and a scatter per tap). Integer sums do
+not depend on their order, so both give the same values.
 """
 
 from __future__ import annotations
@@ -233,6 +237,47 @@ class PyOps:
         result[region] = result[region] + np.asarray(self._v(values), dtype=object)
         return self._check(result, "strided_add")
 
+    def _taps(self, xp: np.ndarray, k: int, stride: int, oh: int, ow: int) -> Any:
+        """(kh, kw, the input rows that tap reads) for every tap of a k x k kernel."""
+        for kh in range(k):
+            for kw in range(k):
+                rows = slice(kh, kh + stride * (oh - 1) + 1, stride)
+                cols = slice(kw, kw + stride * (ow - 1) + 1, stride)
+                yield kh, kw, xp[:, rows, cols, :]
+
+    def conv2d(self, x: Any, w: Any, stride: int, pad: int) -> Any:
+        """acc[B, OH, OW, OC] = sum over taps and channels of x * w (the im2col product)."""
+        xp = np.asarray(self.pad_hw(x, pad), dtype=object)
+        wo = np.asarray(self._v(w), dtype=object)
+        k = wo.shape[1]
+        oh, ow = (xp.shape[1] - k) // stride + 1, (xp.shape[2] - k) // stride + 1
+        acc = np.zeros((xp.shape[0], oh, ow, wo.shape[0]), dtype=object)
+        for kh, kw, patch in self._taps(xp, k, stride, oh, ow):
+            acc = acc + patch @ wo[:, kh, kw, :].T
+        return self._check(acc, "conv2d")
+
+    def conv2d_weight_grad(self, e: Any, x: Any, kernel: int, stride: int, pad: int) -> Any:
+        """g[OC, K, K, C] = sum over batch and output positions of e * x-patch."""
+        eo = np.asarray(self._v(e), dtype=object)
+        xp = np.asarray(self.pad_hw(x, pad), dtype=object)
+        oc = eo.shape[3]
+        g = np.zeros((oc, kernel, kernel, xp.shape[3]), dtype=object)
+        e2 = eo.reshape(-1, oc).T
+        for kh, kw, patch in self._taps(xp, kernel, stride, eo.shape[1], eo.shape[2]):
+            g[:, kh, kw, :] = e2 @ patch.reshape(-1, xp.shape[3])
+        return self._check(g, "conv2d_weight_grad")
+
+    def conv2d_input_grad(self, e: Any, w: Any, height: int, width: int, stride: int, pad: int) -> Any:
+        """e_in[B, H, W, C]: every tap's e W scattered back (col2im) over the padded input, cropped."""
+        eo = np.asarray(self._v(e), dtype=object)
+        wo = np.asarray(self._v(w), dtype=object)
+        k = wo.shape[1]
+        full = np.zeros((eo.shape[0], height + 2 * pad, width + 2 * pad, wo.shape[3]), dtype=object)
+        for kh in range(k):
+            for kw in range(k):
+                full = self.strided_add(full, self._check(eo @ wo[:, kh, kw, :], "conv2d_input_grad"), kh, kw, stride)
+        return full[:, pad : pad + height, pad : pad + width, :]
+
     def to_numpy(self, x: Any, dtype: Any = np.int32) -> np.ndarray:
         return np.asarray(np.asarray(self._v(x), dtype=object).astype(dtype))
 
@@ -390,6 +435,39 @@ class JaxOps:
         return out.at[:, h0 : h0 + stride * (n_h - 1) + 1 : stride, w0 : w0 + stride * (n_w - 1) + 1 : stride, :].add(
             self._i(values)
         )
+
+    def _pair(self, a: Any, b: Any) -> tuple[Any, Any]:
+        """Both operands in one integer type (payloads stay int8; a widened one makes both int32)."""
+        a, b = self.jnp.asarray(a), self.jnp.asarray(b)
+        if a.dtype == b.dtype:
+            return a, b
+        return a.astype(self.i32), b.astype(self.i32)
+
+    def conv2d(self, x: Any, w: Any, stride: int, pad: int) -> Any:
+        x, w = self._pair(x, w)
+        return self.jax.lax.conv_general_dilated(
+            x, w, (stride, stride), [(pad, pad)] * 2, dimension_numbers=("NHWC", "OHWI", "NHWC"),
+            preferred_element_type=self.i32)
+
+    def conv2d_weight_grad(self, e: Any, x: Any, kernel: int, stride: int, pad: int) -> Any:
+        e, x = self._pair(e, x)
+        # A convolution of x with e as the kernel: the batch is the contracted feature axis,
+        # x's channels the output batch axis, e dilated by the stride. Result [C, K', K', OC].
+        g = self.jax.lax.conv_general_dilated(
+            x, e, (1, 1), [(pad, pad)] * 2, rhs_dilation=(stride, stride),
+            dimension_numbers=("CHWN", "IHWO", "NHWC"), preferred_element_type=self.i32)
+        return self.jnp.transpose(g[:, :kernel, :kernel, :], (3, 1, 2, 0))
+
+    def conv2d_input_grad(self, e: Any, w: Any, height: int, width: int, stride: int, pad: int) -> Any:
+        # The transposed convolution: e dilated by the stride, the kernels flipped, OC contracted.
+        e, w = self._pair(e, w)
+        k, oh, ow = w.shape[1], e.shape[1], e.shape[2]
+        rh = height + 2 * pad - k - (oh - 1) * stride
+        rw = width + 2 * pad - k - (ow - 1) * stride
+        return self.jax.lax.conv_general_dilated(
+            e, w[:, ::-1, ::-1, :], (1, 1), [(k - 1 - pad, k - 1 - pad + rh), (k - 1 - pad, k - 1 - pad + rw)],
+            lhs_dilation=(stride, stride), dimension_numbers=("NHWC", "IHWO", "NHWC"),
+            preferred_element_type=self.i32)
 
     def to_numpy(self, x: Any, dtype: Any = np.int32) -> np.ndarray:
         return np.asarray(x).astype(dtype)

@@ -194,8 +194,8 @@ def _layer_forward(o: Any, plan: Plan, x: QTensor, w: QTensor | None, batch: int
         return L.dense_forward(o, x, w, layer.relu, cfg)
     if isinstance(layer, Conv2D):
         return C.conv_forward(o, x, w, Sequential.geometry(layer, plan.in_shape, batch), layer.relu, cfg)
-    if isinstance(layer, MaxPool2D):
-        return C.maxpool_forward(o, x, layer.size)
+    if isinstance(layer, MaxPool2D):  # stored as a payload again: the next layer reads int8, not int32
+        return L.store(o, C.maxpool_forward(o, x, layer.size), cfg)
     return QTensor(x.q.reshape(batch, -1), x.h)
 
 

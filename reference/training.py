@@ -15,6 +15,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from tintin.reference import jax_backend as JB
+from tintin.reference import packed as PK
 from tintin.reference.config import NumericsConfig
 from tintin.reference.data import Dataset
 from tintin.reference.float_baseline import dequantise, header_scale, make_float_model
@@ -83,8 +84,9 @@ def _check_sizes(data: Dataset, batch_size: int, epochs: int) -> None:
 
 
 class _Learner(Protocol):
-    def step(self, idx: np.ndarray) -> int | None:
-        """Train on the rows ``idx``; the number classified correctly (None for MSE models)."""
+    def step(self, idx: np.ndarray) -> Any:
+        """Train on the rows ``idx``; the number classified correctly (None for MSE models), as an int
+        or a device scalar (summed without a host round trip)."""
 
     def test_outputs(self) -> np.ndarray:
         """Real-valued outputs on the test inputs with the current weights."""
@@ -96,7 +98,7 @@ def _fit(learner: _Learner, name: str, data: Dataset, evaluation: Evaluation, ep
     _check_sizes(data, batch_size, epochs)
     hist = History(name, evaluation.metric)
     for epoch in range(epochs):
-        correct: int | None = 0
+        correct: Any = 0
         seen = 0
         for idx in epoch_batches(len(data.y_train), batch_size, seed, epoch):
             hits = learner.step(idx)
@@ -105,7 +107,7 @@ def _fit(learner: _Learner, name: str, data: Dataset, evaluation: Evaluation, ep
             if progress is not None:
                 progress.update(1)
         if correct is not None:
-            hist.train_acc.append(correct / seen)
+            hist.train_acc.append(int(correct) / seen)
         hist.outputs = learner.test_outputs()
         hist.test_metric.append(float(evaluation.score(hist.outputs)))
     return hist
@@ -138,18 +140,31 @@ def _real_outputs(t: QTensor) -> np.ndarray:
 
 
 class _IntegerLearner:
-    def __init__(self, model: Any, cfg: NumericsConfig, data: Dataset, seed: int, per_sample: bool) -> None:
+    """The packed step (reference/packed.py): few device buffers per call, and the per-step
+    metric stays on the device until the epoch ends (no host round trip per step)."""
+
+    def __init__(self, model: Any, cfg: NumericsConfig, data: Dataset, seed: int, per_sample: bool,
+                 devices: int = 1) -> None:
         self.data, self.shape = data, input_shape(model)
         self.mse = getattr(model, "loss", "softmax_xent") == "mse"
-        self.train_step = JB.jit_train_step(model, cfg)
         self.outputs = _jit_outputs(model, cfg, per_sample)
-        self.state = JB.state_to_jax(JB.init_state(model, cfg, seed))
+        self.packed = PK.pack_state(JB.init_state(model, cfg, seed))
+        self.train_step: Callable[[PK.PackedState, PK.PackedBatch], Any] = PK.jit_packed_train_step(model, cfg)
+        if devices > 1:  # the batch split over devices, the state replicated (reference/parallel.py)
+            from tintin.reference.parallel import data_parallel_step
+
+            dp = data_parallel_step(model, cfg, devices)
+            self.train_step, self.packed = dp, dp.put_state(self.packed)
         self.x_test = JB.qtensor_to_jax(QTensor(data.test_inputs(self.shape), data.x_header))
 
-    def step(self, idx: np.ndarray) -> int | None:
+    @property
+    def state(self) -> TrainState:
+        return PK.unpack_state(self.packed)
+
+    def step(self, idx: np.ndarray) -> Any:
         x, y = self.data.batch(idx, self.shape)
-        self.state, metrics = self.train_step(self.state, JB.batch_to_jax(Batch(x, y, x if self.mse else None)))
-        return None if self.mse else int(metrics["correct"])
+        self.packed, metrics = self.train_step(self.packed, PK.pack_batch(Batch(x, y, x if self.mse else None)))
+        return None if self.mse else metrics[0]
 
     def test_outputs(self) -> np.ndarray:
         return _real_outputs(self.outputs(self.state.params, self.x_test))
@@ -189,15 +204,21 @@ def train_integer(
     progress: Any = None,
     evaluation: Evaluation | None = None,
     per_sample: bool = False,
+    devices: int = 1,
 ) -> tuple[TrainState, History]:
     """Integer-only training with the jitted reference; the metric is measured after each epoch.
 
     ``per_sample`` evaluates each test input as its own batch of one (as a device running
     inference would, each with its own headers) instead of the whole test set as one batch.
-    An MSE model trains with the input as its target.
+    An MSE model trains with the input as its target. ``devices`` > 1 splits every batch over
+    that many JAX devices (reference/parallel.py): the same bits as one device.
     """
     _check_sizes(data, batch_size, epochs)
-    learner = _IntegerLearner(model, cfg, data, seed, per_sample)
+    if devices != 1:
+        from tintin.reference.parallel import check_devices
+
+        check_devices(devices, batch_size)
+    learner = _IntegerLearner(model, cfg, data, seed, per_sample, devices)
     hist = _fit(learner, cfg.name, data, evaluation or accuracy(data.y_test), epochs, batch_size, seed, progress)
     return learner.state, hist
 

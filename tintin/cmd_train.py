@@ -54,6 +54,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="float SGD learning rate (default: batch * 2**-lr_shift, the integer rate)")
     p.add_argument("--out", type=Path, default=None, help="output folder (default: out/train, or out/APP)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--devices", type=int, default=1, metavar="N",
+                   help="split every integer batch over N local JAX devices (bit-identical to 1; the batch must "
+                        "be divisible by N; host CPU devices: XLA_FLAGS=--xla_force_host_platform_device_count=N)")
+    p.add_argument("--export-c", type=Path, default=None, metavar="FILE.h",
+                   help="also write the trained integer weights and headers as a C header for the C kernels")
 
 
 def _load_data(args: argparse.Namespace) -> Dataset:
@@ -146,10 +151,11 @@ def _model_file(name: str, data: Dataset) -> tuple[Any, str, Any]:
 
 def _train_policies(model: Any, data: Dataset, policies: list[str], args: argparse.Namespace, float_lr: float,
                     evaluation: Evaluation | None = None, per_sample: bool = False,
-                    file_cfg: dict[str, Any] | None = None
+                    file_cfg: dict[str, Any] | None = None, states: dict[str, Any] | None = None
                     ) -> tuple[list[History], dict[str, float]]:
     """Every chosen policy on the same batches, with one progress bar; also each run's seconds.
-    A model file's numerics replace the preset its [numerics] starts from (file_cfg)."""
+    A model file's numerics replace the preset its [numerics] starts from (file_cfg); the final
+    integer states are put in `states` when given."""
     from tqdm import tqdm
 
     from tintin import progress
@@ -168,8 +174,10 @@ def _train_policies(model: Any, data: Dataset, policies: list[str], args: argpar
                                      bar, evaluation)
             else:
                 cfg = (file_cfg or {}).get(policy) or preset(policy)
-                _, hist = T.train_integer(model, cfg, data, args.epochs, args.batch, args.seed, bar,
-                                          evaluation, per_sample)
+                state, hist = T.train_integer(model, cfg, data, args.epochs, args.batch, args.seed, bar,
+                                              evaluation, per_sample, args.devices)
+                if states is not None:
+                    states[policy] = state
             histories.append(hist)
             seconds[hist.name] = time.perf_counter() - start
     return histories, seconds
@@ -216,8 +224,9 @@ def _run_app(args: argparse.Namespace, policies: list[str]) -> int:
     if not 1 <= args.batch <= len(app.data.y_train):
         raise UserError(f"--batch must be in [1, {len(app.data.y_train)}], got {args.batch}")
     float_lr = args.float_lr if args.float_lr is not None else args.batch * 2.0 ** -preset("tintin").lr_shift
+    states: dict[str, Any] = {}
     histories, seconds = _train_policies(app.model, app.data, policies, args, float_lr, app.evaluation,
-                                         per_sample=True)
+                                         per_sample=True, states=states)
     report = app.report({h.name: h.outputs for h in histories if h.outputs is not None})
     out = args.out or Path("out") / app.name
     kind = "autoencoder" if app.model.loss == "mse" else "classifier"
@@ -229,6 +238,7 @@ def _run_app(args: argparse.Namespace, policies: list[str]) -> int:
             "batch": args.batch, "seed": args.seed, "float_lr": float_lr, "report": report}
     _write(out, title, histories, seconds, meta, [f"Data: {app.source}.", "", *app.markdown(report)], [app_plot],
            app.references(report))
+    _write_weights(out, app.model, args, states)
     return 0
 
 
@@ -244,6 +254,34 @@ def _check_numbers(args: argparse.Namespace) -> None:
         raise UserError(f"--pfa must be in (0, 1), got {args.pfa}")
 
 
+def _check_devices(args: argparse.Namespace, policies: list[str]) -> None:
+    """--devices and --export-c need integer policies; the device count must fit the batch."""
+    from tintin.reference.parallel import DeviceError, check_devices
+
+    integer = [p for p in policies if p != "float"]
+    if args.export_c is not None and not integer:
+        raise UserError("--export-c needs an integer policy (tintin or niti) in --policy")
+    if args.export_c is not None and args.export_c.suffix != ".h":
+        raise UserError(f"--export-c takes a .h file name, got {str(args.export_c)!r}")
+    if args.devices != 1:
+        try:
+            check_devices(args.devices, args.batch)
+        except DeviceError as exc:
+            raise UserError(str(exc)) from None
+
+
+def _write_weights(out: Path, model: Any, args: argparse.Namespace, states: dict[str, Any]) -> None:
+    """weights.<policy>.npz for every integer policy, and the C header with --export-c."""
+    from tintin import export
+
+    paths = [export.save_npz(out / f"weights.{policy}.npz", policy, model, args.batch, state)
+             for policy, state in states.items()]
+    if args.export_c is not None and states:
+        paths.append(export.write_c_header(args.export_c, model, args.batch, states))
+    if paths:
+        print("wrote " + ", ".join(str(p) for p in paths))
+
+
 def run(args: argparse.Namespace) -> int:
     from tintin.atomic import writable_dir
 
@@ -251,6 +289,7 @@ def run(args: argparse.Namespace) -> int:
     _check_numbers(args)
     if args.out is not None:
         writable_dir(args.out)
+    _check_devices(args, policies)
     if args.epochs < 1 or args.epochs > 10000:
         raise UserError(f"--epochs must be in [1, 10000], got {args.epochs}")
     _check_app_arguments(args)
@@ -272,6 +311,11 @@ def run(args: argparse.Namespace) -> int:
     model: object
     if args.model not in ("mlp", "lenet5"):
         model, sizes, file_cfg = _model_file(args.model, data)
+        changed = [p for p, cfg in (file_cfg or {}).items() if p in policies and cfg != preset(p)]
+        if args.export_c is not None and changed:
+            # The header names the built-in presets (tt_presets.h); a file's own numerics have none.
+            raise UserError(f"--export-c: {args.model} changes the numerics of {', '.join(changed)}; the C header "
+                            "can only name the built-in presets, so export a model that keeps them")
     elif args.model == "lenet5":
         assert data.image_shape is not None
         model = lenet5(data.image_shape[0], data.image_shape[2], data.n_classes)
@@ -280,10 +324,12 @@ def run(args: argparse.Namespace) -> int:
         mlp = M.MLP((data.x_train.shape[1], *hidden, data.n_classes))
         model, sizes = mlp, str(mlp.sizes)
     float_lr = args.float_lr if args.float_lr is not None else args.batch * 2.0 ** -preset("tintin").lr_shift
-    histories, seconds = _train_policies(model, data, policies, args, float_lr, file_cfg=file_cfg)
+    states: dict[str, Any] = {}
+    histories, seconds = _train_policies(model, data, policies, args, float_lr, file_cfg=file_cfg, states=states)
     title = f"{args.model} {sizes} on {data.name}, batch {args.batch}, seed {args.seed}"
     meta = {"model": args.model, "architecture": sizes, "data": data.name, "train_size": len(data.y_train),
             "test_size": len(data.y_test), "epochs": args.epochs, "batch": args.batch, "seed": args.seed,
             "float_lr": float_lr}
     _write(args.out or Path("out/train"), title, histories, seconds, meta, [], [])
+    _write_weights(args.out or Path("out/train"), model, args, states)
     return 0

@@ -112,3 +112,8 @@ def _jax_numbers_are_consistent(run: tuple[dict[str, Any], str]) -> None:
         assert m["int_samples_per_s"] > 0 and m["float_samples_per_s"] > 0
         assert math.isclose(m["ratio"], m["int_samples_per_s"] / m["float_samples_per_s"], rel_tol=1e-3)
         assert math.isclose(m["int_samples_per_s"], m["batch"] / (m["int_step_ms"] / 1e3), rel_tol=1e-3)
+    for s in res["jax"]["scaling"]:
+        assert "error" not in s, s
+        assert [r["devices"] for r in s["runs"]] == [1, 2, 4] and s["same_bits"], s
+        for r in s["runs"]:
+            assert math.isclose(r["samples_per_s"], s["batch"] / (r["step_ms"] / 1e3), rel_tol=1e-2)

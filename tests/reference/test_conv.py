@@ -32,6 +32,28 @@ def direct_conv_acc(x: np.ndarray, w: np.ndarray, stride: int, pad: int) -> np.n
     return out
 
 
+def direct_conv_weight_grad(e: np.ndarray, x: np.ndarray, k: int, stride: int, pad: int) -> np.ndarray:
+    """Textbook loops for the kernel gradient: every output position adds e * its input patch."""
+    xp = np.pad(x.astype(np.int64), ((0, 0), (pad, pad), (pad, pad), (0, 0)))
+    g = np.zeros((e.shape[3], k, k, x.shape[3]), np.int64)
+    for i in range(e.shape[1]):
+        for j in range(e.shape[2]):
+            patch = xp[:, i * stride : i * stride + k, j * stride : j * stride + k, :]
+            g += np.einsum("bo,bhwc->ohwc", e[:, i, j, :].astype(np.int64), patch)
+    return g
+
+
+def direct_conv_input_grad(e: np.ndarray, w: np.ndarray, h: int, wd: int, stride: int, pad: int) -> np.ndarray:
+    """Textbook loops for the input gradient: every output position spreads e W over its patch."""
+    k = w.shape[1]
+    full = np.zeros((e.shape[0], h + 2 * pad, wd + 2 * pad, w.shape[3]), np.int64)
+    for i in range(e.shape[1]):
+        for j in range(e.shape[2]):
+            full[:, i * stride : i * stride + k, j * stride : j * stride + k, :] += np.einsum(
+                "bo,ohwc->bhwc", e[:, i, j, :].astype(np.int64), w.astype(np.int64))
+    return full[:, pad : pad + h, pad : pad + wd, :]
+
+
 geometries = st.builds(
     lambda b, h, w, c, oc, k, s, p: (b, h, w, c, oc, k, s, min(p, k - 1)),
     st.integers(1, 3), st.integers(3, 7), st.integers(3, 7), st.integers(1, 3), st.integers(1, 4),
@@ -51,6 +73,14 @@ def test_conv_ops_jax_equal_oracle_and_loops(geo: tuple[int, ...], seed: int, u:
 
     acc = np.asarray(PY.matmul(C.im2col(PY, x.q, g), wt.q.reshape(oc, -1).T), dtype=np.int64)
     np.testing.assert_array_equal(acc.reshape(b, g.out_height, g.out_width, oc), direct_conv_acc(x.q, wt.q, s, p))
+    # The three convolution sums of both interpretations against the loops.
+    for o in (PY, JAX):
+        np.testing.assert_array_equal(np.asarray(o.conv2d(x.q, wt.q, s, p), dtype=np.int64),
+                                      direct_conv_acc(x.q, wt.q, s, p), err_msg=f"{o.name} conv2d")
+        np.testing.assert_array_equal(np.asarray(o.conv2d_weight_grad(e.q, x.q, k, s, p), dtype=np.int64),
+                                      direct_conv_weight_grad(e.q, x.q, k, s, p), err_msg=f"{o.name} weight grad")
+        np.testing.assert_array_equal(np.asarray(o.conv2d_input_grad(e.q, wt.q, h, w, s, p), dtype=np.int64),
+                                      direct_conv_input_grad(e.q, wt.q, h, w, s, p), err_msg=f"{o.name} input grad")
 
     cases = {
         "forward": lambda o, x, w, e: C.conv_forward(o, x, w, g, True, TINTIN),

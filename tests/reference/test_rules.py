@@ -243,3 +243,30 @@ def test_stochastic_rounding_is_unbiased_and_exact_ties() -> None:
         assert abs(out.mean() - x / 2**s) < 0.02
     exact = np.asarray(R.rshift_stochastic(o, np.full(10, 64, dtype=object), 3, bits[:10]), dtype=np.int64)
     assert (exact == 8).all()
+
+
+# The shortcuts of layers.py: a tensor's max |value| after an odd, non-decreasing elementwise rule
+# is the rule applied to the max |value| before it (saves a pass over the tensor).
+_I31 = st.integers(-(2**31) + 1, 2**31 - 1)
+
+
+@settings(max_examples=200, deadline=None)
+@given(acc=st.lists(_I31, min_size=1, max_size=24), s=st.integers(0, 31))
+def test_requantised_max_is_the_requantised_max(acc: list[int], s: int) -> None:
+    from tintin.reference.layers import requantised_max
+
+    o = PyOps()
+    x = np.array(acc, dtype=object)
+    for cfg in (TINTIN, NITI):
+        direct = o.max_abs(R.requant_apply(o, x, s, cfg))
+        assert direct == requantised_max(o, o.max_abs(x), s, cfg)
+
+
+@settings(max_examples=200, deadline=None)
+@given(g=st.lists(_I31, min_size=1, max_size=24), downs=st.integers(0, 2))
+def test_update_max_after_pre_shift_and_down_steps(g: list[int], downs: int) -> None:
+    o = PyOps()
+    x = np.array(g, dtype=object)
+    pre = R.update_pre_shift(o, o.max_abs(x), TINTIN)
+    direct = o.max_abs(R.apply_downs(o, R.rshift_round(o, x, pre), downs, TINTIN))
+    assert direct == R.apply_downs(o, R.rshift_round(o, o.max_abs(x), pre), downs, TINTIN)

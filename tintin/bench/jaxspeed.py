@@ -1,6 +1,7 @@
 """Section (c): training throughput of the JAX reference, integer step against float32.
 
-Both steps are jitted and run in this process on the same batches: warm-up (compile and a
+Both steps are jitted and run in this process on the same batches (the integer step in its packed
+calling form, reference/packed.py, as `tintin train` runs it): warm-up (compile and a
 few steps), then repeats that alternate integer and float, each repeat long enough to time
 (``min_repeat_s``), and the median time per step. Throughput is batch / median step time;
 the ratio is integer samples/s over float32 samples/s. The float32 step is the project's
@@ -73,6 +74,7 @@ def measure(bm: BenchModel, repeats: int = 7, min_repeat_s: float = 0.25, warmup
     import jax.numpy as jnp
 
     from tintin.reference import jax_backend as JB
+    from tintin.reference import packed as PK
     from tintin.reference.config import TINTIN
     from tintin.reference.float_baseline import dequantise, make_float_model
     from tintin.reference.layers import QTensor
@@ -82,14 +84,14 @@ def measure(bm: BenchModel, repeats: int = 7, min_repeat_s: float = 0.25, warmup
     data_name, raw, exp = _batches(bm, 8)
     header = Header(exp, 0, 0)
     mse = bm.mse
-    int_batches = [JB.batch_to_jax(Batch(QTensor(x, header), y, QTensor(x, header) if mse else None)) for x, y in raw]
+    int_batches = [PK.pack_batch(Batch(QTensor(x, header), y, QTensor(x, header) if mse else None)) for x, y in raw]
     real = [np.asarray(x, dtype=np.float32) * np.float32(2.0**exp) for x, _ in raw]
     float_batches = [(jnp.asarray(xr), jnp.asarray(xr) if mse else jnp.asarray(y)) for xr, (_, y) in zip(real, raw)]
 
     init = JB.init_state(bm.model, TINTIN, 0)
-    step = JB.jit_train_step(bm.model, TINTIN)
+    step = PK.jit_packed_train_step(bm.model, TINTIN)
     fm = make_float_model(bm.model, bm.batch * 2.0**-TINTIN.lr_shift)
-    state: Any = JB.state_to_jax(init)
+    state: Any = PK.pack_state(init)
     ws: Any = [jnp.asarray(dequantise(p)) for p in init.params]
     nb = len(raw)
 

@@ -417,8 +417,9 @@ def _jax(res: dict[str, Any]) -> list[str]:
     out += [
         "Both steps jitted on this CPU and timed side by side in one process on the same batches: compile and "
         "warm-up, then repeats alternating integer and float32 (each repeat at least "
-        f"{jx['min_repeat_s']} s of steps), median time per step. Integer: `jit_train_step` of the `tintin` "
-        "preset (bit-exact integer rules on int32). float32: the float baseline (same layers, SGD). "
+        f"{jx['min_repeat_s']} s of steps), median time per step. Integer: `jit_packed_train_step` of the `tintin` "
+        "preset (bit-exact integer rules on int32; the state packed into few device buffers, as `tintin train` "
+        "runs it). float32: the float baseline (same layers, SGD). "
         "Ratio = integer samples/s / float32 samples/s.",
         "",
     ]
@@ -429,6 +430,33 @@ def _jax(res: dict[str, Any]) -> list[str]:
     out += table(("model", "batch", "data", "integer samples/s", "float32 samples/s", "ratio int/float",
                   "median ms/step int / float", "repeats x steps", "compile + first step, s"), rows, "lrlrrrrrr")
     out.append("")
+    return out + _jax_scaling(jx.get("scaling") or [])
+
+
+def _jax_scaling(scaling: list[dict[str, Any]]) -> list[str]:
+    """Samples/s of the data-parallel integer step (reference/parallel.py) on 1, 2, 4 forced host devices."""
+    if not scaling:
+        return []
+    out = ["Data-parallel integer step (`tintin train --devices N`: the batch sharded over N devices with "
+           "jax.sharding, bit-identical to one device) on 1, 2 and 4 host CPU devices forced with "
+           "`XLA_FLAGS=--xla_force_host_platform_device_count=4`, in a child process, one step in flight at a time "
+           "(as `tintin train` runs it: queued sharded steps can starve XLA's CPU all-reduce), median of the "
+           "repeats:", ""]
+    rows = []
+    for s in scaling:
+        if s.get("error"):
+            rows.append((s["title"], "—", "—", "—", f"not measured: {s['error']}"))
+            continue
+        base = s["runs"][0]["samples_per_s"]
+        for r in s["runs"]:
+            rows.append((s["title"], s["batch"], r["devices"], n(r["samples_per_s"]),
+                         f"{r['samples_per_s'] / base:.2f}x of 1 device; {r['step_ms']:.3f} ms/step; "
+                         f"same bits as 1 device: {'yes' if s['same_bits'] else 'NO'}"))
+    out += table(("model", "batch", "devices", "integer samples/s", "note"), rows, "lrrrl")
+    cpus = next((s.get("cpu_count") for s in scaling if s.get("cpu_count")), None)
+    out += ["", f"The forced devices share this machine's {cpus} CPU core(s): the figure shows the overhead of "
+            "splitting the batch (partitioning, all-reduces, more threads than cores), not a speed-up. "
+            "On separate devices or hosts (docs/data-parallel.md) the same step spreads the work.", ""]
     return out
 
 

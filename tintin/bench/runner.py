@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from tintin import atomic, progress
-from tintin.bench import jaxspeed, mcu, report, tooltimes
+from tintin.bench import jaxscale, jaxspeed, mcu, report, tooltimes
 from tintin.bench.machine import machine_info
 from tintin.bench.models import DIGITS_MLP, LENET8_B16, LENET28_B8, RAM_MODELS, BenchModel
 from tintin.bench.ram import HostKernels, account, build_host_library
@@ -56,6 +56,10 @@ class _Steps:
         self.bar.close()
 
 
+# The data-parallel scaling figure (1, 2, 4 forced host devices) is measured on this model.
+SCALING_MODELS: tuple[BenchModel, ...] = (DIGITS_MLP,)
+
+
 def _jax_models(quick: bool) -> list[BenchModel]:
     return [DIGITS_MLP] if quick else [DIGITS_MLP, LENET8_B16, LENET28_B8]
 
@@ -79,7 +83,8 @@ def _measure(opts: Options, build: Path) -> dict[str, Any]:
     jax_models = _jax_models(quick)
     names = (["machine", "RAM accounting"] + [f"instructions {k}" for k in variant_keys]
              + [f"instructions {mcu.OTHER_GRAD_MODE.key}", "check: blocks vs single-step", "check: M0+ on micro:bit"]
-             + [f"JAX {m.key}" for m in jax_models] + ["goldens", "proofs"])
+             + [f"JAX {m.key}" for m in jax_models] + [f"JAX devices {m.key}" for m in SCALING_MODELS]
+             + ["goldens", "proofs"])
     steps = _Steps(names, opts.progress)
     res: dict[str, Any] = {"schema": SCHEMA, "command": opts.command, "quick": quick}
     try:
@@ -136,6 +141,9 @@ def _measure(opts: Options, build: Path) -> dict[str, Any]:
                 jx["models"].append(r.to_json())
         except Exception as exc:  # report the other sections even if JAX fails here
             jx["error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+        jx["scaling"] = [steps.run(f"JAX devices {bm.key}", partial(jaxscale.measure, bm, repeats=3 if quick else 5,
+                                                                    min_repeat_s=jx["min_repeat_s"]))
+                         for bm in SCALING_MODELS]
 
         res["times"] = {
             "goldens": steps.run("goldens", lambda: tooltimes.time_goldens(quick)),
