@@ -16,30 +16,7 @@
 
 #include "tt_rules.h"
 
-#if defined(__ARM_FEATURE_DSP) && !defined(TT_NO_DSP)
-#include <arm_acle.h>
-#define TT_USE_DSP 1
-
-static inline uint32_t tt_load4(const int8_t *p)
-{
-    uint32_t v;
-    __builtin_memcpy(&v, p, 4); /* one LDR: M4/M7 allow unaligned word loads */
-    return v;
-}
-
-/* Bytes 0 and 2 / 1 and 3 of a word sign-extended into two 16-bit lanes. The odd form uses
- * SXTB16's built-in rotation (gcc 12 does not fold a separate rotate into it). */
-static inline int16x2_t tt_even16(uint32_t v) { return __sxtb16(v); }
-
-static inline int16x2_t tt_odd16(uint32_t v)
-{
-    int16x2_t r;
-    __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(v));
-    return r;
-}
-#else
-#define TT_USE_DSP 0
-#endif
+#include "tt_dsp.h"
 
 #if TT_USE_DSP
 /* Input pairs pre-extended to 16-bit lanes, for all outputs at once. A chunk of up to
@@ -52,15 +29,6 @@ static inline int16x2_t tt_odd16(uint32_t v)
 #define TT_PACK_K 256u /* a multiple of 4; -DTT_PACK_K=128 halves the buffer (more chunks above 128 inputs) */
 #endif
 typedef char tt_assert_pack_k[(TT_PACK_K % 4u == 0u && TT_PACK_K >= 4u) ? 1 : -1];
-
-/* The first t (1 to 3) bytes of p in the low bytes of a word, the others 0. */
-static inline uint32_t tt_load_tail(const int8_t *p, uint32_t t)
-{
-    uint32_t v = (uint8_t)p[0];
-    if (t > 1u) v |= (uint32_t)(uint8_t)p[1] << 8;
-    if (t > 2u) v |= (uint32_t)(uint8_t)p[2] << 16;
-    return v;
-}
 
 /* Pack n (1..TT_PACK_K) inputs of rows x0 and x1 into buf (ceil(n / 4) groups). */
 static void tt_pack2(const int8_t *x0, const int8_t *x1, uint32_t n, uint32_t *buf)

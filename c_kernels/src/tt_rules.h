@@ -276,10 +276,10 @@ static inline uint32_t tt_min8(uint32_t m, uint32_t v)
 /* DSP cores: the running bytewise minimum of the aligned words (two instructions a word) is -128
  * in some lane exactly when some byte is -128; bytes before the first aligned word and after
  * the last are compared one by one. */
-static inline int tt_payload_ok(const tt_config_t *cfg, const int8_t *q, uint32_t n)
+static inline int tt_payload_ok_q(int32_t qmax, const int8_t *q, uint32_t n)
 {
     uint32_t i = 0;
-    if (cfg->qmax == 127) {
+    if (qmax == 127) {
         const tt_word_alias_t *p, *stop;
         uint32_t m = 0;
         for (; n > 0u && ((uintptr_t)q & 3u) != 0u; q++, n--) {
@@ -300,16 +300,16 @@ static inline int tt_payload_ok(const tt_config_t *cfg, const int8_t *q, uint32_
         n &= 3u;
     }
     for (; i < n; i++) {
-        if (q[i] < -cfg->qmax) return 0;
+        if (q[i] < -qmax) return 0;
     }
     return 1;
 }
 #else
-static inline int tt_payload_ok(const tt_config_t *cfg, const int8_t *q, uint32_t n)
+static inline int tt_payload_ok_q(int32_t qmax, const int8_t *q, uint32_t n)
 {
     uint32_t i = 0;
 #if defined(__ARM_FEATURE_UNALIGNED) || !defined(__arm__)
-    if (cfg->qmax == 127) {
+    if (qmax == 127) {
         /* Four bytes per step: a byte of v equals 0x80 exactly when the same byte of
          * v ^ 0x80808080 is zero, and (z - 0x01..) & ~z & 0x80.. is non-zero iff z has a zero byte. */
         for (; i + 4u <= n; i += 4u) {
@@ -321,11 +321,19 @@ static inline int tt_payload_ok(const tt_config_t *cfg, const int8_t *q, uint32_
     }
 #endif
     for (; i < n; i++) {
-        if (q[i] < -cfg->qmax) return 0;
+        if (q[i] < -qmax) return 0;
     }
     return 1;
 }
 #endif
+
+static inline int tt_payload_ok(const tt_config_t *cfg, const int8_t *q, uint32_t n)
+{
+    return tt_payload_ok_q(cfg->qmax, q, n);
+}
+
+/* 1 when no byte of q is -128 (the gradients' check, which has no config). */
+static inline int tt_no_int8_min(const int8_t *q, uint32_t n) { return tt_payload_ok_q(127, q, n); }
 
 tt_status_t tt_check_config(const tt_config_t *cfg);
 /* The int8 output of a forward layer from its int32 sums (spec 4.1); TT_ERR_CONFIG unless qmax = 127. */
@@ -334,6 +342,8 @@ tt_status_t tt_acc_output(const tt_config_t *cfg, const int32_t *acc, uint32_t n
 /* The same; nonneg != 0 promises every acc[i] >= 0 (after a ReLU), which skips the sign steps. */
 tt_status_t tt_acc_output_ex(const tt_config_t *cfg, const int32_t *acc, uint32_t n, int32_t max_abs, int32_t nonneg,
                              tt_hdr32_t h, int8_t *y, tt_header_t *h_y);
+/* q[i] = saturate(rshift_round(acc[i], shift), 127) for i < n, shift <= 31 (the loop of tt_acc_output). */
+void tt_requant_i8(const int32_t *acc, uint32_t n, int8_t *q, uint32_t shift);
 tt_status_t tt_requant_output(const tt_config_t *cfg, const int32_t *acc, uint32_t n, tt_hdr32_t h, int8_t *q,
                               tt_header_t *h_q);
 tt_status_t tt_conv_check(const tt_conv_geometry_t *g, uint32_t *out_h, uint32_t *out_w);
