@@ -1,3 +1,4 @@
+#include "tt_axpy.h"
 #include "tt_dsp.h"
 #include "tt_rules.h"
 
@@ -108,16 +109,16 @@ tt_status_t tt_dense_backward_error(const tt_config_t *cfg, const int8_t *e, tt_
 #if TT_USE_DSP
     for (b = 0; b < batch; b += TT_BE_ROWS) tt_be_rows(e, w, b, batch - b < TT_BE_ROWS ? batch - b : TT_BE_ROWS, n_in, n_out, acc);
 #else
+    /* outputs two at a time (tt_axpy2); an odd last one pairs with a zero error */
     for (b = 0; b < batch; b++) {
         const int8_t *eb = e + b * n_out;
         int32_t *ab = acc + b * n_in;
         uint32_t o, i;
         for (i = 0; i < n_in; i++) ab[i] = 0;
-        for (o = 0; o < n_out; o++) {
+        for (o = 0; o < n_out; o += 2u) {
             const int8_t *wo = w + o * n_in;
-            int32_t eo = eb[o];
-            if (eo == 0) continue;
-            for (i = 0; i < n_in; i++) ab[i] += eo * wo[i];
+            int32_t e0 = eb[o], e1 = o + 1u < n_out ? eb[o + 1u] : 0;
+            if (e0 != 0 || e1 != 0) tt_axpy2(ab, wo, e1 != 0 ? wo + n_in : wo, e0, e1, n_in);
         }
     }
 #endif

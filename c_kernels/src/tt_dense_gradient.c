@@ -1,5 +1,6 @@
 #include "tt_update_plan.h"
 
+#include "tt_axpy.h"
 #include "tt_dsp.h"
 
 typedef struct {
@@ -12,19 +13,15 @@ typedef struct {
 } tt_dense_grad_rows_t;
 
 /* Row o of g = e^T x: out[i] = sum over the batch of e[b][o] x[b][i] (n_in words). Portable:
- * two batch rows per pass over out, so each sum is loaded and stored once per two MACs. */
+ * batch rows two at a time (tt_axpy2); an odd last one pairs with a zero error. */
 static void tt_dense_gradient_row_c(const tt_dense_grad_rows_t *c, uint32_t o, int32_t *out)
 {
     uint32_t b, i;
     for (i = 0; i < c->n_in; i++) out[i] = 0;
     for (b = 0; b < c->batch; b += 2u) {
-        const int8_t *x0 = c->x + b * c->n_in, *x1 = x0 + c->n_in;
+        const int8_t *x0 = c->x + b * c->n_in;
         int32_t e0 = c->e[b * c->n_out + o], e1 = b + 1u < c->batch ? c->e[(b + 1u) * c->n_out + o] : 0;
-        if (e1 == 0) {
-            if (e0 != 0) for (i = 0; i < c->n_in; i++) out[i] += e0 * x0[i];
-        } else {
-            for (i = 0; i < c->n_in; i++) out[i] += e0 * x0[i] + e1 * x1[i];
-        }
+        if (e0 != 0 || e1 != 0) tt_axpy2(out, x0, e1 != 0 ? x0 + c->n_in : x0, e0, e1, c->n_in);
     }
 }
 

@@ -179,11 +179,51 @@ static void tt_dot2_packed(tt_pack_job_t *j, const int8_t *w, int32_t *y0, int32
 }
 #endif
 
+/* ReLU if asked, store, and the running max |sum|. */
+static inline int32_t tt_dense_put(int32_t *a, int32_t sum, int32_t relu, int32_t m)
+{
+    if (relu && sum < 0) sum = 0;
+    *a = sum;
+    return tt_max(m, tt_abs(sum));
+}
+
+#if TT_USE_DSP
+static inline int32_t tt_dot(const int8_t *x, const int8_t *w, uint32_t n);
+
+/* y_r[o] = relu?(dot(x_r, w_o)) for the two rows x0, x1 (x1 == x0, y1 == y0: one row) and every
+ * output o < n_out: chunks of the pair packed into job->xb (tt_pack2) against every pair of
+ * outputs (tt_dot2_packed), an odd last output by single dots. job holds n_in, pairs, relu and
+ * the running max of the blocks; returns the running max m of the single dots. */
+static inline int32_t tt_dense_rows2(tt_pack_job_t *job, uint32_t *buf, const int8_t *x0, const int8_t *x1,
+                                     const int8_t *w, uint32_t n_out, int32_t *y0, int32_t *y1, int32_t m)
+{
+    const uint32_t n_in = job->n_in;
+    uint32_t k0;
+    if (job->pairs != 0u) {
+        for (k0 = 0; k0 < n_in; k0 += TT_PACK_K) {
+            uint32_t c = n_in - k0 < TT_PACK_K ? n_in - k0 : TT_PACK_K;
+            tt_pack2(x0 + k0, x1 + k0, c, buf);
+            job->groups = c / 4u;
+            job->tail = c & 3u;
+            job->first = k0 == 0u;
+            job->last = k0 + c == n_in;
+            tt_dot2_packed(job, w + k0, y0, y1);
+        }
+    }
+    if (n_out & 1u) {
+        const int8_t *wl = w + (n_out - 1u) * n_in;
+        m = tt_dense_put(y0 + n_out - 1u, tt_dot(x0, wl, n_in), job->relu, m);
+        if (x1 != x0) m = tt_dense_put(y1 + n_out - 1u, tt_dot(x1, wl, n_in), job->relu, m);
+    }
+    return m;
+}
+#endif
+
 #if !TT_USE_DSP
 /* s[r][c] = dot(x_r, w_c) over n for two rows of x and two rows of w (a 2x2 block), portable.
  * Not inlined: its own register allocation keeps the four sums in registers. */
 #if defined(__GNUC__) && !defined(__clang__)
-__attribute__((noinline, optimize("O2"))) /* -Os alone spills the loop's pointers */
+__attribute__((noinline, unused, optimize("O2"))) /* -Os alone spills the loop's pointers */
 #endif
 static void tt_dot_2x2(const int8_t *x0, const int8_t *x1, const int8_t *w0, const int8_t *w1, uint32_t n,
                        int32_t s[2][2])
