@@ -96,13 +96,20 @@ static inline uint32_t tt_fmix32(uint32_t h)
     return h;
 }
 
-/* spec 3.2 */
-static inline uint32_t tt_hash(int32_t seed, int32_t step, int32_t tensor_id, int32_t index)
+/* spec 3.2, split: the first three rounds depend on (seed, step, tensor_id) only, so a tensor's
+ * update computes them once (tt_hash_prefix) and one round per element (tt_hash_at). */
+static inline uint32_t tt_hash_prefix(int32_t seed, int32_t step, int32_t tensor_id)
 {
     uint32_t h = tt_fmix32((uint32_t)seed + 0x9E3779B9u);
     h = tt_fmix32(h ^ (uint32_t)step);
-    h = tt_fmix32(h ^ (uint32_t)tensor_id);
-    return tt_fmix32(h ^ (uint32_t)index);
+    return tt_fmix32(h ^ (uint32_t)tensor_id);
+}
+
+static inline uint32_t tt_hash_at(uint32_t prefix, int32_t index) { return tt_fmix32(prefix ^ (uint32_t)index); }
+
+static inline uint32_t tt_hash(int32_t seed, int32_t step, int32_t tensor_id, int32_t index)
+{
+    return tt_hash_at(tt_hash_prefix(seed, step, tensor_id), index);
 }
 
 /* spec 3.3 (callers keep |x| inside the step's domain) */

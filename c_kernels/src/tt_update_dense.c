@@ -1,11 +1,10 @@
 #include "tt_update_plan.h"
 
 /* One element of the final gradient shift: rounding right shift, or a left shift that fits. */
-static int32_t tt_final_step(const tt_config_t *cfg, int32_t g, int32_t right, int32_t seed, int32_t step,
-                             int32_t tensor_id, uint32_t index)
+static int32_t tt_final_step(const tt_config_t *cfg, int32_t g, int32_t right, uint32_t prefix, uint32_t index)
 {
     if (right < 0) return tt_shl(g, -right);
-    if (cfg->grad_stochastic) return tt_rshift_stochastic_wide(g, right, tt_hash(seed, step, tensor_id, (int32_t)index));
+    if (cfg->grad_stochastic) return tt_rshift_stochastic_wide(g, right, tt_hash_at(prefix, (int32_t)index));
     return tt_rshift_round_wide(g, right);
 }
 
@@ -53,16 +52,17 @@ void tt_update_apply(const tt_config_t *cfg, const tt_update_plan_t *p, int8_t *
                      uint32_t index0)
 {
     uint32_t i;
+    const uint32_t prefix = tt_hash_prefix(p->seed, p->step, p->tensor_id); /* once per call, not per weight */
     if (p->niti) {
         for (i = 0; i < n; i++) {
-            int32_t d = tt_final_step(cfg, g[i], p->right, p->seed, p->step, p->tensor_id, index0 + i);
+            int32_t d = tt_final_step(cfg, g[i], p->right, prefix, index0 + i);
             w[i] = (int8_t)tt_saturate(w[i] - d, cfg->qmax);
         }
         return;
     }
     for (i = 0; i < n; i++) {
         int32_t g2 = tt_apply_downs(cfg, tt_rshift_round1(g[i], p->pre), p->downs);
-        int32_t d = tt_final_step(cfg, g2, p->right, p->seed, p->step, p->tensor_id, index0 + i);
+        int32_t d = tt_final_step(cfg, g2, p->right, prefix, index0 + i);
         w[i] = (int8_t)tt_saturate(w[i] - d, cfg->qmax);
     }
 }
