@@ -1,13 +1,14 @@
-"""tt_conv2d_forward's DSP path against its portable path, on every core.
+"""tt_conv2d_forward's patch path on every core against the host build.
 
-On DSP cores (Cortex-M4/M7/M33/M55) the convolution forward builds the patches of two output
-positions (im2col, zeros for the padding) and runs them through the dense forward's packed
-2x2 blocks; patches longer than 512 bytes use the direct loops, as every portable build does.
-The host build (portable) is checked against the JAX reference by test_differential_conv.py;
-here one program runs geometries that reach every branch of the DSP path - one and several
-channels, patch lengths around the 256-input chunk and past the 512-byte patch buffer, an odd
-number of output positions, odd and even output channels, stride 2, padding 0-2, ReLU on and
-off, unaligned x and w - and every core must print the host's hashes of y, header and acc.
+Every build computes a convolution from the patches of two output positions (im2col, zeros for
+the padding) run through the dense forward's 2x2 blocks: packed SMLAD blocks on DSP cores
+(Cortex-M4/M7/M33/M55), tt_dot_2x2 (assembly on ARMv6-M) elsewhere; patches longer than the
+stack buffer (512 bytes on DSP cores, 256 otherwise) use the direct loops. The host build is
+checked against the JAX reference by test_differential_conv.py; here one program runs geometries
+that reach every branch - one and several channels, patch lengths around the 256-input chunk
+and past both buffers, an odd number of output positions, odd and even output channels, stride
+2, padding 0-2, ReLU on and off, unaligned x and w - and every core must print the host's
+hashes of y, header and acc.
 """
 
 from __future__ import annotations
