@@ -1,4 +1,5 @@
-"""tt_conv2d_forward's patch path on every core against the host build.
+"""tt_conv2d_forward's patch path and tt_conv2d_backward_error's DSP path on every core against
+the host build.
 
 Every build computes a convolution from the patches of two output positions (im2col, zeros for
 the padding) run through the dense forward's 2x2 blocks: packed SMLAD blocks on DSP cores
@@ -8,7 +9,9 @@ checked against the JAX reference by test_differential_conv.py; here one program
 that reach every branch - one and several channels, patch lengths around the 256-input chunk
 and past both buffers, an odd number of output positions, odd and even output channels, stride
 2, padding 0-2, ReLU on and off, unaligned x and w - and every core must print the host's
-hashes of y, header and acc.
+hashes of y, header and acc. The backward error of the same geometries (random errors) runs the
+DSP cores' gather form (kernels transposed on the stack when OC*K*K*C <= 1024 bytes, else the
+scatter loops every portable build runs) and must match too.
 """
 
 from __future__ import annotations
@@ -25,8 +28,8 @@ from tintin.kernels.driver.run import run_program
 from .test_dense_forward_paths import HEADERS, TARGET_DEFINES
 
 SRC = PACKAGE_DIR / "src"
-SOURCES = [SRC / f"{n}.c" for n in ("tt_conv2d_forward", "tt_conv_check", "tt_conv_out_size", "tt_acc_output",
-                                     "tt_check_config")]
+SOURCES = [SRC / f"{n}.c" for n in ("tt_conv2d_forward", "tt_conv2d_backward_error", "tt_conv_check",
+                                     "tt_conv_out_size", "tt_acc_output", "tt_requant_output", "tt_check_config")]
 
 MAIN = r"""
 #include <stdint.h>
@@ -36,8 +39,8 @@ MAIN = r"""
 #include "tt_presets.h"
 #include "tt_cfp_cases.h"
 
-static int8_t xs[TT_CFP_X + 4], ws[TT_CFP_W + 4], y[TT_CFP_Y];
-static int32_t acc[TT_CFP_Y];
+static int8_t xs[TT_CFP_X + 4], ws[TT_CFP_W + 4], y[TT_CFP_Y], es[TT_CFP_Y + 4], ein[TT_CFP_X];
+static int32_t acc[TT_CFP_Y > TT_CFP_X ? TT_CFP_Y : TT_CFP_X];
 static uint32_t rng;
 
 static uint32_t next(void)
@@ -59,6 +62,29 @@ static uint32_t fnv(uint32_t h, const uint8_t *p, uint32_t n)
     return h;
 }
 
+static uint32_t fnv32(uint32_t h, const int32_t *a, uint32_t n)
+{
+    uint32_t i;
+    for (i = 0; i < n; i++) {
+        uint32_t v = (uint32_t)a[i];
+        uint8_t b4[4];
+        b4[0] = (uint8_t)v, b4[1] = (uint8_t)(v >> 8), b4[2] = (uint8_t)(v >> 16), b4[3] = (uint8_t)(v >> 24);
+        h = fnv(h, b4, 4);
+    }
+    return h;
+}
+
+static void report(const char *tag, uint32_t c, tt_status_t st, uint32_t h)
+{
+    tt_write(tag);
+    tt_write_u32(c);
+    tt_write(" ");
+    tt_write_i32((int32_t)st);
+    tt_write(" ");
+    tt_write_hex32(st == TT_OK ? h : 0u);
+    tt_write("\n");
+}
+
 int main(void)
 {
     uint32_t c;
@@ -70,7 +96,7 @@ int main(void)
         tt_conv_geometry_t g = {k->b, k->h, k->w, k->c, k->oc, k->k, k->s, k->p};
         int8_t *x = xs + k->x_off, *w = ws + k->w_off;
         uint32_t oh = (k->h + 2u * k->p - k->k) / k->s + 1u, ow = (k->w + 2u * k->p - k->k) / k->s + 1u;
-        uint32_t ny = k->b * oh * ow * k->oc, i, h = 2166136261u;
+        uint32_t ny = k->b * oh * ow * k->oc, h = 2166136261u;
         tt_header_t hy = {99, 99, 99};
         tt_status_t st;
         rng = k->seed;
@@ -79,19 +105,13 @@ int main(void)
         st = tt_conv2d_forward(cfg, &g, x, k->hx, w, k->hw, k->relu, acc, y, &hy);
         h = fnv(h, (const uint8_t *)y, ny);
         h = fnv(h, (const uint8_t *)&hy, sizeof hy);
-        for (i = 0; i < ny; i++) {
-            uint32_t a = (uint32_t)acc[i];
-            uint8_t b4[4];
-            b4[0] = (uint8_t)a, b4[1] = (uint8_t)(a >> 8), b4[2] = (uint8_t)(a >> 16), b4[3] = (uint8_t)(a >> 24);
-            h = fnv(h, b4, 4);
-        }
-        tt_write("CF ");
-        tt_write_u32(c);
-        tt_write(" ");
-        tt_write_i32((int32_t)st);
-        tt_write(" ");
-        tt_write_hex32(st == TT_OK ? h : 0u);
-        tt_write("\n");
+        h = fnv32(h, acc, ny);
+        report("CF ", c, st, h);
+        fill(es + k->x_off, ny, k->mx);
+        st = tt_conv2d_backward_error(cfg, &g, es + k->x_off, k->hx, w, k->hw, acc, ein, &hy);
+        h = fnv(2166136261u, (const uint8_t *)ein, k->b * k->h * k->w * k->c);
+        h = fnv(h, (const uint8_t *)&hy, sizeof hy);
+        report("CB ", c, st, fnv32(h, acc, k->b * k->h * k->w * k->c));
     }
     return tt_finish(0);
 }
@@ -150,7 +170,7 @@ def cases_header(cs: list[dict]) -> str:
     ])
 
 
-def _run(key: str, cs: list[dict], tmp_path: Path) -> dict[int, tuple[int, int]]:
+def _run(key: str, cs: list[dict], tmp_path: Path) -> dict[tuple[str, int], tuple[int, int]]:
     target, defines = TARGET_DEFINES[key]
     gen = tmp_path / f"gen-{key}"
     write_presets_header(gen)
@@ -163,10 +183,10 @@ def _run(key: str, cs: list[dict], tmp_path: Path) -> dict[int, tuple[int, int]]
     assert run.passed, text[-2000:]
     got = {}
     for line in text.splitlines():
-        if line.startswith("CF "):
-            _, idx, st, h = line.split()
-            got[int(idx)] = (int(st), int(h, 16))
-    assert sorted(got) == list(range(len(cs))), f"{key}: the program did not report every case"
+        if line.startswith(("CF ", "CB ")):
+            tag, idx, st, h = line.split()
+            got[(tag, int(idx))] = (int(st), int(h, 16))
+    assert len(got) == 2 * len(cs), f"{key}: the program did not report every case"
     return got
 
 
@@ -175,10 +195,10 @@ def _param(key: str) -> object:
 
 
 @pytest.mark.parametrize("key", [_param(k) for k in TARGET_DEFINES if k != "host"])
-def test_conv_forward_matches_portable(key: str, tmp_path: Path) -> None:
+def test_conv_kernels_match_the_host(key: str, tmp_path: Path) -> None:
     cs = cases()
     want = _run("host", cs, tmp_path)
     assert all(st == 0 for st, _ in want.values()), "every case is a valid convolution"
     got = _run(key, cs, tmp_path)
-    bad = [(i, cs[i]["geo"], got[i], want[i]) for i in range(len(cs)) if got[i] != want[i]]
-    assert not bad, f"{len(bad)} of {len(cs)} cases differ from the portable build on {key}; first: {bad[0]}"
+    bad = [(k, cs[k[1]]["geo"], got[k], want[k]) for k in sorted(want) if got[k] != want[k]]
+    assert not bad, f"{len(bad)} of {2 * len(cs)} results differ from the host on {key}; first: {bad[0]}"
