@@ -55,8 +55,15 @@ static inline int32_t tt_shl(int32_t x, int32_t s) { return (int32_t)((uint32_t)
 /* 2^s - 1 for s in [0, 31] (rules.low_mask) */
 static inline int32_t tt_low_mask(int32_t s) { return TT_INT32_MAX >> (31 - s); }
 
+/* Small rule helpers that must be inlined in hot loops (-Os otherwise calls them per element). */
+#if defined(__GNUC__)
+#define TT_ALWAYS_INLINE __attribute__((always_inline))
+#else
+#define TT_ALWAYS_INLINE
+#endif
+
 /* spec 3.2: round half away from zero, s in [0, 31] */
-static inline int32_t tt_rshift_round1(int32_t x, int32_t s)
+static inline TT_ALWAYS_INLINE int32_t tt_rshift_round1(int32_t x, int32_t s)
 {
     int32_t floor, half, sticky;
     if (s == 0) return x;
@@ -118,7 +125,7 @@ static inline int32_t tt_step_up(const tt_config_t *cfg, int32_t x)
     return tt_rshift_round1(x * cfg->up_mul, cfg->up_shift);
 }
 
-static inline int32_t tt_step_down(const tt_config_t *cfg, int32_t x)
+static inline TT_ALWAYS_INLINE int32_t tt_step_down(const tt_config_t *cfg, int32_t x)
 {
     return tt_rshift_round1(x * cfg->down_mul, cfg->down_shift);
 }
@@ -234,7 +241,7 @@ static inline tt_rescale_plan_t tt_rescale_plan(tt_hdr32_t from, tt_hdr32_t to, 
     return p;
 }
 
-static inline int32_t tt_apply_downs(const tt_config_t *cfg, int32_t x, int32_t downs)
+static inline TT_ALWAYS_INLINE int32_t tt_apply_downs(const tt_config_t *cfg, int32_t x, int32_t downs)
 {
     if (downs >= 1) x = tt_step_down(cfg, x);
     if (downs >= 2) x = tt_step_down(cfg, x);
