@@ -260,6 +260,7 @@ static inline int32_t tt_max_abs_i32(const int32_t *x, uint32_t n)
     return m;
 }
 
+#if !(defined(__ARM_FEATURE_DSP) && !defined(TT_NO_DSP) && defined(__GNUC__))
 static inline int32_t tt_max_abs_i8(const int8_t *x, uint32_t n)
 {
     int32_t m = 0;
@@ -267,6 +268,7 @@ static inline int32_t tt_max_abs_i8(const int8_t *x, uint32_t n)
     for (i = 0; i < n; i++) m = tt_max(m, tt_abs(x[i]));
     return m;
 }
+#endif
 
 /* Shape checks shared by the kernels: non-zero, product within TT_MAX_ELEMENTS. */
 static inline int tt_dims_ok(uint32_t a, uint32_t b)
@@ -285,6 +287,28 @@ static inline uint32_t tt_min8(uint32_t m, uint32_t v)
 {
     (void)__ssub8((int8x4_t)v, (int8x4_t)m);
     return __sel(m, v);
+}
+
+/* Bytewise signed maximum: GE where v >= m, SEL keeps v there. */
+static inline uint32_t tt_max8(uint32_t m, uint32_t v)
+{
+    (void)__ssub8((int8x4_t)v, (int8x4_t)m);
+    return __sel(v, m);
+}
+
+/* max |x[i]| over n bytes: the running bytewise minimum and maximum of the aligned words (four
+ * instructions a word), then the largest of max and -min over the four lanes. */
+static inline int32_t tt_max_abs_i8(const int8_t *x, uint32_t n)
+{
+    const tt_word_alias_t *p;
+    uint32_t lo = 0, hi = 0, i, k;
+    int32_t m = 0;
+    for (; n > 0u && ((uintptr_t)x & 3u) != 0u; x++, n--) m = tt_max(m, tt_abs(*x));
+    p = (const tt_word_alias_t *)(const void *)x;
+    for (i = 0; i < n / 4u; i++) lo = tt_min8(lo, p[i]), hi = tt_max8(hi, p[i]);
+    for (k = 0; k < 4u; k++) m = tt_max(m, tt_max(-(int32_t)(int8_t)(lo >> (8u * k)), (int32_t)(int8_t)(hi >> (8u * k))));
+    for (i = n & ~3u; i < n; i++) m = tt_max(m, tt_abs(x[i]));
+    return m;
 }
 
 /* DSP cores: the running bytewise minimum of the aligned words (two instructions a word) is -128
