@@ -414,15 +414,19 @@ def _per_mac_goals(variants: Sequence[dict[str, Any]]) -> list[str]:
                 cells.append(cell)
             rows.append((KERNEL_TITLES.get(kind, "whole training step"), label, *cells))
     out += table(("kernel", "shape", *_variant_columns(variants)), rows, "ll" + "r" * len(variants))
-    out += ["", "How each kernel gets there (DSP builds; dual 16-bit MACs, SMLAD, on values sign-extended "
-            "into 16-bit lanes by SXTB16): the dense forward packs pairs of batch rows once per chunk of inputs "
-            "and runs 2x2 blocks (two rows, two outputs) in assembly. The dense backward error pairs outputs: "
-            "each pair's errors are packed once, its weights four inputs at a time into (w[o][i], w[o+1][i]) "
-            "lanes that stay in registers over the whole batch, the sums moving by LDM/STM. The dense gradient "
-            "packs x once per call into pairs of batch rows (so one row of the gradient is SMLADs over the "
-            "batch, two rows per instruction) and each row's errors once. The conv2d forward builds the patches "
-            "of two output positions (im2col) and runs them through the dense forward's blocks. Portable "
-            "builds: 2x2 blocks for the forward, two rows per pass over the sums for the backward kernels.", ""]
+    out += ["", "How each kernel gets there. DSP builds (dual 16-bit MACs, SMLAD, on values sign-extended into "
+            "16-bit lanes by SXTB16): the dense forward packs pairs of batch rows once per chunk of inputs and runs "
+            "2x2 blocks (two rows, two outputs) in assembly. The dense backward error pairs outputs: each pair's "
+            "errors are packed once, its weights four inputs at a time into (w[o][i], w[o+1][i]) lanes that stay in "
+            "registers over the whole batch, the sums moving by LDM/STM. The dense gradient packs x once per call "
+            "into pairs of batch rows (2 KB on the stack; larger x takes the portable rows), so a row of the "
+            "gradient is SMLADs over the batch, two rows per instruction. The conv2d forward runs the patches of "
+            "two output positions (im2col) through the dense forward's blocks; the conv2d backward error gathers, "
+            "per input element, dots over output channels against kernels transposed once on the stack; the "
+            "conv2d gradient sums each tap and channel over the positions whose tap is inside the input (ranges "
+            "once per tap). The update computes the counter hash's per-tensor rounds once and one round per "
+            "weight. Portable builds: the same conv2d forward on tt_dot_2x2 (in assembly on ARMv6-M: sums in "
+            "r8-r11), two rows per pass over the sums for the dense backward kernels.", ""]
     return out
 
 
