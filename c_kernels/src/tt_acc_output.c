@@ -89,6 +89,11 @@ tt_status_t tt_acc_output_ex(const tt_config_t *cfg, const int32_t *acc, uint32_
     return TT_OK;
 }
 
+void tt_requant_i8(const int32_t *acc, uint32_t n, int8_t *y, uint32_t shift)
+{
+    if (n != 0u) tt_rq_signed(acc, n, y, (1u << shift) >> 1, shift);
+}
+
 tt_status_t tt_acc_output(const tt_config_t *cfg, const int32_t *acc, uint32_t n, int32_t max_abs, tt_hdr32_t h,
                           int8_t *y, tt_header_t *h_y)
 {

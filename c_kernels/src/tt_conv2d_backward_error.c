@@ -1,4 +1,80 @@
+#include "tt_dot.h"
 #include "tt_rules.h"
+
+#if TT_USE_DSP
+/* DSP path, gather form: each input element sums, over the taps (kh, kw) whose output position exists, the
+ * dot over output channels of that position's errors and the kernels' weights at (kh, kw, c). The
+ * weights are transposed once to [K][K][C][OC] on the stack (TT_CONV_WT bytes; larger kernels use
+ * the scatter loops), so both operands of every dot are contiguous (tt_dot: SMLAD on DSP cores). */
+#ifndef TT_CONV_WT
+#define TT_CONV_WT 1024u
+#endif
+
+/* s0, s1 = dot(x, w0), dot(x, w1) over n: each word of x unpacked once for both. */
+static inline void tt_dot_1x2(const int8_t *x, const int8_t *w0, const int8_t *w1, uint32_t n, int32_t *s0,
+                              int32_t *s1)
+{
+    int32_t a0 = 0, a1 = 0;
+    uint32_t i = 0;
+    for (; i + 4u <= n; i += 4u) {
+        const uint32_t xv = tt_load4(x + i), v0 = tt_load4(w0 + i), v1 = tt_load4(w1 + i);
+        const int16x2_t xe = tt_even16(xv), xo = tt_odd16(xv);
+        a0 = __smlad(xo, tt_odd16(v0), __smlad(xe, tt_even16(v0), a0));
+        a1 = __smlad(xo, tt_odd16(v1), __smlad(xe, tt_even16(v1), a1));
+    }
+    for (; i < n; i++) a0 += (int32_t)x[i] * w0[i], a1 += (int32_t)x[i] * w1[i];
+    *s0 = a0;
+    *s1 = a1;
+}
+
+/* The output position o along one axis whose tap k covers input i (o s + k - pad = i), or -1. */
+static int32_t tt_tap_source(uint32_t i, uint32_t k, uint32_t stride, uint32_t pad, uint32_t n_out)
+{
+    int32_t num = (int32_t)(i + pad) - (int32_t)k;
+    uint32_t o;
+    if (num < 0) return -1;
+    if (stride == 1u) o = (uint32_t)num; /* no division for the common stride (a library call on M0+) */
+    else if ((uint32_t)num % stride != 0u) return -1;
+    else o = (uint32_t)num / stride;
+    return o < n_out ? (int32_t)o : -1;
+}
+
+static void tt_cbe_gather(const tt_conv_geometry_t *g, const int8_t *e, const int8_t *w, uint32_t oh_n,
+                          uint32_t ow_n, int32_t *acc)
+{
+    int8_t wt[TT_CONV_WT];
+    const uint32_t k = g->kernel, ch = g->channels, n_oc = g->out_channels, taps = k * k * ch;
+    uint32_t oc, t, b, ih, iw, kh, kw, c;
+    for (oc = 0; oc < n_oc; oc++) {
+        for (t = 0; t < taps; t++) wt[t * n_oc + oc] = w[oc * taps + t];
+    }
+    for (b = 0; b < g->batch; b++) {
+        for (ih = 0; ih < g->height; ih++) {
+            for (iw = 0; iw < g->width; iw++, acc += ch) {
+                for (c = 0; c < ch; c++) acc[c] = 0;
+                for (kh = 0; kh < k; kh++) {
+                    int32_t oh = tt_tap_source(ih, kh, g->stride, g->pad, oh_n);
+                    if (oh < 0) continue;
+                    for (kw = 0; kw < k; kw++) {
+                        int32_t ow = tt_tap_source(iw, kw, g->stride, g->pad, ow_n);
+                        const int8_t *er, *wr;
+                        if (ow < 0) continue;
+                        er = e + ((b * oh_n + (uint32_t)oh) * ow_n + (uint32_t)ow) * n_oc;
+                        wr = wt + (kh * k + kw) * ch * n_oc;
+                        for (c = 0; c + 1u < ch; c += 2u, wr += 2u * n_oc) {
+                            int32_t s0, s1;
+                            tt_dot_1x2(er, wr, wr + n_oc, n_oc, &s0, &s1);
+                            acc[c] += s0;
+                            acc[c + 1u] += s1;
+                        }
+                        if (ch & 1u) acc[ch - 1u] += tt_dot(er, wr, n_oc);
+                    }
+                }
+            }
+        }
+    }
+}
+#endif
 
 /* Scatter each output error back through the kernel (the transpose of the forward pass), then requantise. */
 tt_status_t tt_conv2d_backward_error(const tt_config_t *cfg, const tt_conv_geometry_t *g, const int8_t *e,
@@ -16,6 +92,12 @@ tt_status_t tt_conv2d_backward_error(const tt_config_t *cfg, const tt_conv_geome
         !tt_payload_ok(cfg, w, g->out_channels * g->kernel * g->kernel * g->channels))
         return TT_ERR_RANGE;
     n = g->batch * g->height * g->width * g->channels;
+#if TT_USE_DSP
+    if (g->out_channels * g->kernel * g->kernel * g->channels <= TT_CONV_WT) {
+        tt_cbe_gather(g, e, w, oh_n, ow_n, acc);
+        return tt_requant_output(cfg, acc, n, tt_header_mul(h_e, h_w), e_in, h_e_in);
+    }
+#endif
     for (i = 0; i < n; i++) acc[i] = 0;
     for (b = 0; b < g->batch; b++) {
         for (oh = 0; oh < oh_n; oh++) {

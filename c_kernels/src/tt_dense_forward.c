@@ -1,14 +1,6 @@
 #include "tt_dot.h"
 #include "tt_rules.h"
 
-/* ReLU if asked, store, and the running max |sum|. */
-static inline int32_t tt_dense_put(int32_t *a, int32_t sum, int32_t relu, int32_t m)
-{
-    if (relu && sum < 0) sum = 0;
-    *a = sum;
-    return tt_max(m, tt_abs(sum));
-}
-
 /* y = window(requantise(relu?(x w^T))) (spec 4.1). */
 tt_status_t tt_dense_forward(const tt_config_t *cfg, const int8_t *x, tt_header_t h_x, const int8_t *w,
                              tt_header_t h_w, uint32_t batch, uint32_t n_in, uint32_t n_out, int32_t relu,
@@ -29,7 +21,7 @@ tt_status_t tt_dense_forward(const tt_config_t *cfg, const int8_t *x, tt_header_
          * every pair of outputs (tt_dot2_packed). An odd last row is paired with itself: both rows
          * of the block compute the same sums into the same place. An odd last output uses single
          * dots. */
-        uint32_t buf[TT_PACK_K], k0; /* 2 rows x TT_PACK_K 16-bit lanes: 1 KB */
+        uint32_t buf[TT_PACK_K]; /* 2 rows x TT_PACK_K 16-bit lanes: 1 KB */
         tt_pack_job_t job;
         job.xb = buf;
         job.n_in = n_in;
@@ -39,22 +31,7 @@ tt_status_t tt_dense_forward(const tt_config_t *cfg, const int8_t *x, tt_header_
         for (b = 0; b < batch; b += 2u) {
             const int8_t *x0 = x + b * n_in, *x1 = b + 1u < batch ? x0 + n_in : x0;
             int32_t *y0 = acc + b * n_out, *y1 = b + 1u < batch ? y0 + n_out : y0;
-            if (job.pairs != 0u) {
-                for (k0 = 0; k0 < n_in; k0 += TT_PACK_K) {
-                    uint32_t c = n_in - k0 < TT_PACK_K ? n_in - k0 : TT_PACK_K;
-                    tt_pack2(x0 + k0, x1 + k0, c, buf);
-                    job.groups = c / 4u;
-                    job.tail = c & 3u;
-                    job.first = k0 == 0u;
-                    job.last = k0 + c == n_in;
-                    tt_dot2_packed(&job, w + k0, y0, y1);
-                }
-            }
-            if (n_out & 1u) {
-                const int8_t *wl = w + (n_out - 1u) * n_in;
-                m = tt_dense_put(y0 + n_out - 1u, tt_dot(x0, wl, n_in), relu, m);
-                if (x1 != x0) m = tt_dense_put(y1 + n_out - 1u, tt_dot(x1, wl, n_in), relu, m);
-            }
+            m = tt_dense_rows2(&job, buf, x0, x1, w, n_out, y0, y1, m);
         }
         m = tt_max(m, job.max_abs);
     }

@@ -55,8 +55,15 @@ static inline int32_t tt_shl(int32_t x, int32_t s) { return (int32_t)((uint32_t)
 /* 2^s - 1 for s in [0, 31] (rules.low_mask) */
 static inline int32_t tt_low_mask(int32_t s) { return TT_INT32_MAX >> (31 - s); }
 
+/* Small rule helpers that must be inlined in hot loops (-Os otherwise calls them per element). */
+#if defined(__GNUC__)
+#define TT_ALWAYS_INLINE __attribute__((always_inline))
+#else
+#define TT_ALWAYS_INLINE
+#endif
+
 /* spec 3.2: round half away from zero, s in [0, 31] */
-static inline int32_t tt_rshift_round1(int32_t x, int32_t s)
+static inline TT_ALWAYS_INLINE int32_t tt_rshift_round1(int32_t x, int32_t s)
 {
     int32_t floor, half, sticky;
     if (s == 0) return x;
@@ -96,13 +103,20 @@ static inline uint32_t tt_fmix32(uint32_t h)
     return h;
 }
 
-/* spec 3.2 */
-static inline uint32_t tt_hash(int32_t seed, int32_t step, int32_t tensor_id, int32_t index)
+/* spec 3.2, split: the first three rounds depend on (seed, step, tensor_id) only, so a tensor's
+ * update computes them once (tt_hash_prefix) and one round per element (tt_hash_at). */
+static inline uint32_t tt_hash_prefix(int32_t seed, int32_t step, int32_t tensor_id)
 {
     uint32_t h = tt_fmix32((uint32_t)seed + 0x9E3779B9u);
     h = tt_fmix32(h ^ (uint32_t)step);
-    h = tt_fmix32(h ^ (uint32_t)tensor_id);
-    return tt_fmix32(h ^ (uint32_t)index);
+    return tt_fmix32(h ^ (uint32_t)tensor_id);
+}
+
+static inline uint32_t tt_hash_at(uint32_t prefix, int32_t index) { return tt_fmix32(prefix ^ (uint32_t)index); }
+
+static inline uint32_t tt_hash(int32_t seed, int32_t step, int32_t tensor_id, int32_t index)
+{
+    return tt_hash_at(tt_hash_prefix(seed, step, tensor_id), index);
 }
 
 /* spec 3.3 (callers keep |x| inside the step's domain) */
@@ -111,7 +125,7 @@ static inline int32_t tt_step_up(const tt_config_t *cfg, int32_t x)
     return tt_rshift_round1(x * cfg->up_mul, cfg->up_shift);
 }
 
-static inline int32_t tt_step_down(const tt_config_t *cfg, int32_t x)
+static inline TT_ALWAYS_INLINE int32_t tt_step_down(const tt_config_t *cfg, int32_t x)
 {
     return tt_rshift_round1(x * cfg->down_mul, cfg->down_shift);
 }
@@ -227,7 +241,7 @@ static inline tt_rescale_plan_t tt_rescale_plan(tt_hdr32_t from, tt_hdr32_t to, 
     return p;
 }
 
-static inline int32_t tt_apply_downs(const tt_config_t *cfg, int32_t x, int32_t downs)
+static inline TT_ALWAYS_INLINE int32_t tt_apply_downs(const tt_config_t *cfg, int32_t x, int32_t downs)
 {
     if (downs >= 1) x = tt_step_down(cfg, x);
     if (downs >= 2) x = tt_step_down(cfg, x);
@@ -246,6 +260,7 @@ static inline int32_t tt_max_abs_i32(const int32_t *x, uint32_t n)
     return m;
 }
 
+#if !(defined(__ARM_FEATURE_DSP) && !defined(TT_NO_DSP) && defined(__GNUC__))
 static inline int32_t tt_max_abs_i8(const int8_t *x, uint32_t n)
 {
     int32_t m = 0;
@@ -253,6 +268,7 @@ static inline int32_t tt_max_abs_i8(const int8_t *x, uint32_t n)
     for (i = 0; i < n; i++) m = tt_max(m, tt_abs(x[i]));
     return m;
 }
+#endif
 
 /* Shape checks shared by the kernels: non-zero, product within TT_MAX_ELEMENTS. */
 static inline int tt_dims_ok(uint32_t a, uint32_t b)
@@ -273,13 +289,35 @@ static inline uint32_t tt_min8(uint32_t m, uint32_t v)
     return __sel(m, v);
 }
 
+/* Bytewise signed maximum: GE where v >= m, SEL keeps v there. */
+static inline uint32_t tt_max8(uint32_t m, uint32_t v)
+{
+    (void)__ssub8((int8x4_t)v, (int8x4_t)m);
+    return __sel(v, m);
+}
+
+/* max |x[i]| over n bytes: the running bytewise minimum and maximum of the aligned words (four
+ * instructions a word), then the largest of max and -min over the four lanes. */
+static inline int32_t tt_max_abs_i8(const int8_t *x, uint32_t n)
+{
+    const tt_word_alias_t *p;
+    uint32_t lo = 0, hi = 0, i, k;
+    int32_t m = 0;
+    for (; n > 0u && ((uintptr_t)x & 3u) != 0u; x++, n--) m = tt_max(m, tt_abs(*x));
+    p = (const tt_word_alias_t *)(const void *)x;
+    for (i = 0; i < n / 4u; i++) lo = tt_min8(lo, p[i]), hi = tt_max8(hi, p[i]);
+    for (k = 0; k < 4u; k++) m = tt_max(m, tt_max(-(int32_t)(int8_t)(lo >> (8u * k)), (int32_t)(int8_t)(hi >> (8u * k))));
+    for (i = n & ~3u; i < n; i++) m = tt_max(m, tt_abs(x[i]));
+    return m;
+}
+
 /* DSP cores: the running bytewise minimum of the aligned words (two instructions a word) is -128
  * in some lane exactly when some byte is -128; bytes before the first aligned word and after
  * the last are compared one by one. */
-static inline int tt_payload_ok(const tt_config_t *cfg, const int8_t *q, uint32_t n)
+static inline int tt_payload_ok_q(int32_t qmax, const int8_t *q, uint32_t n)
 {
     uint32_t i = 0;
-    if (cfg->qmax == 127) {
+    if (qmax == 127) {
         const tt_word_alias_t *p, *stop;
         uint32_t m = 0;
         for (; n > 0u && ((uintptr_t)q & 3u) != 0u; q++, n--) {
@@ -300,16 +338,16 @@ static inline int tt_payload_ok(const tt_config_t *cfg, const int8_t *q, uint32_
         n &= 3u;
     }
     for (; i < n; i++) {
-        if (q[i] < -cfg->qmax) return 0;
+        if (q[i] < -qmax) return 0;
     }
     return 1;
 }
 #else
-static inline int tt_payload_ok(const tt_config_t *cfg, const int8_t *q, uint32_t n)
+static inline int tt_payload_ok_q(int32_t qmax, const int8_t *q, uint32_t n)
 {
     uint32_t i = 0;
 #if defined(__ARM_FEATURE_UNALIGNED) || !defined(__arm__)
-    if (cfg->qmax == 127) {
+    if (qmax == 127) {
         /* Four bytes per step: a byte of v equals 0x80 exactly when the same byte of
          * v ^ 0x80808080 is zero, and (z - 0x01..) & ~z & 0x80.. is non-zero iff z has a zero byte. */
         for (; i + 4u <= n; i += 4u) {
@@ -321,11 +359,19 @@ static inline int tt_payload_ok(const tt_config_t *cfg, const int8_t *q, uint32_
     }
 #endif
     for (; i < n; i++) {
-        if (q[i] < -cfg->qmax) return 0;
+        if (q[i] < -qmax) return 0;
     }
     return 1;
 }
 #endif
+
+static inline int tt_payload_ok(const tt_config_t *cfg, const int8_t *q, uint32_t n)
+{
+    return tt_payload_ok_q(cfg->qmax, q, n);
+}
+
+/* 1 when no byte of q is -128 (the gradients' check, which has no config). */
+static inline int tt_no_int8_min(const int8_t *q, uint32_t n) { return tt_payload_ok_q(127, q, n); }
 
 tt_status_t tt_check_config(const tt_config_t *cfg);
 /* The int8 output of a forward layer from its int32 sums (spec 4.1); TT_ERR_CONFIG unless qmax = 127. */
@@ -334,6 +380,8 @@ tt_status_t tt_acc_output(const tt_config_t *cfg, const int32_t *acc, uint32_t n
 /* The same; nonneg != 0 promises every acc[i] >= 0 (after a ReLU), which skips the sign steps. */
 tt_status_t tt_acc_output_ex(const tt_config_t *cfg, const int32_t *acc, uint32_t n, int32_t max_abs, int32_t nonneg,
                              tt_hdr32_t h, int8_t *y, tt_header_t *h_y);
+/* q[i] = saturate(rshift_round(acc[i], shift), 127) for i < n, shift <= 31 (the loop of tt_acc_output). */
+void tt_requant_i8(const int32_t *acc, uint32_t n, int8_t *q, uint32_t shift);
 tt_status_t tt_requant_output(const tt_config_t *cfg, const int32_t *acc, uint32_t n, tt_hdr32_t h, int8_t *q,
                               tt_header_t *h_q);
 tt_status_t tt_conv_check(const tt_conv_geometry_t *g, uint32_t *out_h, uint32_t *out_w);

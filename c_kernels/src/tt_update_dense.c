@@ -1,11 +1,10 @@
 #include "tt_update_plan.h"
 
 /* One element of the final gradient shift: rounding right shift, or a left shift that fits. */
-static int32_t tt_final_step(const tt_config_t *cfg, int32_t g, int32_t right, int32_t seed, int32_t step,
-                             int32_t tensor_id, uint32_t index)
+static int32_t tt_final_step(const tt_config_t *cfg, int32_t g, int32_t right, uint32_t prefix, uint32_t index)
 {
     if (right < 0) return tt_shl(g, -right);
-    if (cfg->grad_stochastic) return tt_rshift_stochastic_wide(g, right, tt_hash(seed, step, tensor_id, (int32_t)index));
+    if (cfg->grad_stochastic) return tt_rshift_stochastic_wide(g, right, tt_hash_at(prefix, (int32_t)index));
     return tt_rshift_round_wide(g, right);
 }
 
@@ -49,21 +48,26 @@ tt_update_plan_t tt_update_plan(const tt_config_t *cfg, const int8_t *w, tt_head
     return p;
 }
 
+/* The per-tensor choices are hoisted out of the loop; the stochastic shift by 1..31 (the common
+ * case) is written out with the hash's one per-element round. Same bits as tt_final_step. */
+#if defined(__GNUC__) && !defined(__clang__)
+__attribute__((optimize("O2"))) /* -Os calls the rounding helpers per element */
+#endif
 void tt_update_apply(const tt_config_t *cfg, const tt_update_plan_t *p, int8_t *w, const int32_t *g, uint32_t n,
                      uint32_t index0)
 {
+    const int32_t right = p->right, pre = p->niti ? 0 : p->pre, downs = p->niti ? 0 : p->downs, qmax = cfg->qmax;
+    const uint32_t prefix = tt_hash_prefix(p->seed, p->step, p->tensor_id); /* once per call, not per weight */
+    const int stochastic = cfg->grad_stochastic && right >= 1 && right <= 31;
+    const int32_t mask = stochastic ? tt_low_mask(right) : 0;
     uint32_t i;
-    if (p->niti) {
-        for (i = 0; i < n; i++) {
-            int32_t d = tt_final_step(cfg, g[i], p->right, p->seed, p->step, p->tensor_id, index0 + i);
-            w[i] = (int8_t)tt_saturate(w[i] - d, cfg->qmax);
-        }
-        return;
-    }
     for (i = 0; i < n; i++) {
-        int32_t g2 = tt_apply_downs(cfg, tt_rshift_round1(g[i], p->pre), p->downs);
-        int32_t d = tt_final_step(cfg, g2, p->right, p->seed, p->step, p->tensor_id, index0 + i);
-        w[i] = (int8_t)tt_saturate(w[i] - d, cfg->qmax);
+        int32_t g2 = g[i], d;
+        if (pre != 0) g2 = tt_rshift_round1(g2, pre);
+        if (downs != 0) g2 = tt_apply_downs(cfg, g2, downs);
+        if (stochastic) d = (g2 >> right) + ((g2 & mask) > (int32_t)(tt_hash_at(prefix, (int32_t)(index0 + i)) >> (32 - right)));
+        else d = tt_final_step(cfg, g2, right, prefix, index0 + i);
+        w[i] = (int8_t)tt_saturate(w[i] - d, qmax);
     }
 }
 
@@ -79,7 +83,9 @@ tt_status_t tt_update_finish(const tt_config_t *cfg, const tt_update_plan_t *p, 
     win = tt_window_plan(cfg, tt_max_abs_i8(w, n));
     st = tt_hdr_narrow(tt_window_header(&win, tt_hdr_widen(*h_w)), &h_out);
     if (st != TT_OK) return st;
-    for (i = 0; i < n; i++) w[i] = (int8_t)tt_window_value(cfg, &win, w[i]);
+    if (win.left != 0 || win.up != 0 || win.down != 0 || win.right != 0) { /* else every value stays */
+        for (i = 0; i < n; i++) w[i] = (int8_t)tt_window_value(cfg, &win, w[i]);
+    }
     *h_w = h_out;
     return TT_OK;
 }

@@ -330,6 +330,10 @@ class ItemResult:
         if it.macs:
             d["macs"] = it.macs
             d["per_mac"] = self.instructions / it.macs
+        if it.conv is not None:
+            d["conv"] = list(it.conv)
+        elif it.kind.startswith("dense_"):
+            d["batch"], d["n_in"], d["n_out"] = it.batch, it.n_in, it.n_out
         if it.outputs:
             d["outputs"] = it.outputs
         if it.kind == "train":
@@ -337,6 +341,8 @@ class ItemResult:
             d["model"] = it.model.key
             d["batch"] = it.model.batch
             d["per_sample"] = self.instructions / it.model.batch
+            d["macs"] = it.model.step_macs()
+            d["per_mac"] = self.instructions / d["macs"]
             d["stack_bytes"] = self.stack
         return d
 

@@ -70,6 +70,18 @@ class BenchModel:
     def n_outputs(self) -> int:
         return self.model.sizes[-1] if isinstance(self.model, MLP) else self.model.n_outputs
 
+    def step_macs(self) -> int:
+        """Nominal multiply-accumulates of one training step: each parameter layer's forward, its
+        gradient, and its backward error unless it is the first layer (tt_train_step_seq); a
+        convolution counts every kernel tap of every output position, padding included."""
+        m = self.model
+        if isinstance(m, MLP):
+            fwd = [(i, self.batch * c) for i, c in enumerate(self.weight_counts())]
+        else:
+            fwd = [(i, self.batch * math.prod(p.out_shape[:-1]) * math.prod(p.weight_shape))
+                   for i, p in enumerate(m.plan(self.batch)) if p.weight_shape is not None]
+        return sum(f * (3 if i > 0 else 2) for i, f in fwd)
+
     def init_bounds(self) -> list[int]:
         """Bound k of the integer He-uniform initial weights per layer (spec 4.5)."""
         return [init_bound(math.prod(s[1:]), TINTIN) for s in self.weight_shapes()]

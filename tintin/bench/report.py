@@ -7,10 +7,11 @@ from typing import Any
 
 # The multiply-accumulate work: the portable 2x2 block and single dots; on DSP builds the
 # packing of input pairs into 16-bit lanes and the SMLAD block (tt_dot.h)
-MAC_FUNCTIONS = {"tt_dot_2x2", "tt_dot", "tt_pack2", "tt_load_tail", "tt_dot2_packed", "tt_dot2_body"}
+MAC_FUNCTIONS = {"tt_dot_2x2", "tt_dot", "tt_pack2", "tt_load_tail", "tt_dot2_packed", "tt_dot2_body",
+                 "tt_dense_rows2"}
 # argument checks: the payload scans of inputs and weights, shapes, config and headers
-CHECK_FUNCTIONS = {"tt_payload_ok", "tt_min8", "tt_check_config", "tt_dims_ok", "tt_header_ok", "__udivsi3",
-                   "__aeabi_uidiv", "__aeabi_uidivmod"}
+CHECK_FUNCTIONS = {"tt_payload_ok", "tt_payload_ok_q", "tt_min8", "tt_check_config", "tt_dims_ok", "tt_header_ok",
+                   "__udivsi3", "__aeabi_uidiv", "__aeabi_uidivmod"}
 # the shared output path of the forward layers (tt_acc_output.c) and the rule helpers it may call
 OUTPUT_FUNCTIONS = {"tt_acc_output", "tt_acc_output_ex", "tt_rq_signed", "tt_rq_nonneg", "tt_rq_signed_window",
                     "tt_rq_nonneg_window", "tt_sat127", "tt_rshift_round1", "tt_requant_shift", "tt_window_plan",
@@ -314,9 +315,11 @@ def _instructions(res: dict[str, Any]) -> list[str]:
             "gradient-aligned update with stochastic rounding (one counter hash per weight)."]
     same = _same_in_both_builds(variants)
     if same:
-        out += [f"The DSP path changes the dense forward only: {', '.join(same)} execute the same number of "
+        out += [f"Kernels without a DSP path ({', '.join(same)}) execute the same number of "
                 "instructions in the DSP and the portable build of each core."]
     out += [""]
+
+    out += _per_mac_goals(variants)
 
     # training steps
     out += ["### Whole training steps (`tt_train_step_seq`): instructions per step and per sample", ""]
@@ -329,9 +332,10 @@ def _instructions(res: dict[str, Any]) -> list[str]:
         cells = []
         for v in variants:
             step = per.get(v["variant"])
-            cells.append("—" if step is None else f"{n(step['instructions'])} / **{n(step['per_sample'])}**")
+            cells.append("—" if step is None else f"{n(step['instructions'])} / **{n(step['per_sample'])}** / "
+                         f"{f2(step.get('per_mac'))}")
         rows.append((label, *cells))
-    out += table(("model, batch", *(f"{c}: step / sample" for c in cols)), rows)
+    out += table(("model, batch", *(f"{c}: step / sample / MAC" for c in cols)), rows)
     out += ["", "Mean over the measured steps (consecutive steps from the same initial weights; counts vary "
             "slightly with the data through rounding, window and ReLU branches). Per sample = per step / batch.", ""]
     out += _train_split(variants)
@@ -350,6 +354,79 @@ def _instructions(res: dict[str, Any]) -> list[str]:
             out.append(f"\nDSP path against portable on {core.upper()}: {by[core]:,} vs {by[core + '-nodsp']:,} "
                        f"bytes of text ({d:+,} bytes).")
     out.append("")
+    return out
+
+
+# Whole-step goals on M4 (issue 13), instructions per sample, by model key.
+STEP_GOALS_M4 = {"digits_mlp": 20_000, "lenet5_8x8_b8": 250_000}
+
+
+def mac_goal(it: dict[str, Any], variant: str) -> float | None:
+    """The instructions-per-MAC goal of a measured item on a build (issue 13), or None: M4 means
+    its DSP build, M0+ the portable one; a training step's goal per sample is turned into per MAC."""
+    kind = it["kind"]
+    m4, m0 = variant == "m4", variant == "m0plus"
+    if kind == "train":
+        goal = STEP_GOALS_M4.get(it.get("model", "")) if m4 else None
+        return None if goal is None else goal * it["batch"] / it["macs"]
+    if kind == "dense_forward":
+        if m4 and it.get("batch") == 1:
+            return 2.5
+        if m4 and it.get("batch", 0) >= 16 and it.get("n_in", 0) >= 64:
+            return 1.2
+        return 7.0 if m0 and it.get("batch") == 32 else None
+    if kind in ("dense_backward_error", "dense_gradient"):
+        return 1.5 if m4 else 9.0 if m0 else None
+    if "conv" not in it:
+        return None
+    one = it["conv"][3] == 1  # a one-channel (first) layer
+    if kind == "conv2d_forward":
+        return (10.0 if one else 2.5) if m4 else (20.0 if one else 8.0) if m0 else None
+    return (10.0 if one else 3.0) if m4 else None
+
+
+def _per_mac_goals(variants: Sequence[dict[str, Any]]) -> list[str]:
+    """Instructions per MAC of every MAC kernel and of whole steps on every build, each beside its goal."""
+    out = ["### Instructions per MAC, every MAC kernel, M0+/M4/M7, portable and DSP", "",
+           "Each figure with its goal (issue 13) where one is set: met (≤ goal) or not met. M4 goals are for "
+           "the DSP build, M0+ goals for its (only, portable) build; a whole step's goal per sample (M4: digits "
+           "MLP 20,000, LeNet-5 8x8 250,000) is shown per MAC. A step's MACs are each parameter layer's forward, "
+           "gradient and (but for the first layer) backward error.", ""]
+    kinds = [*(k for k in KERNEL_TITLES if k.startswith(("dense_", "conv2d_"))), "train"]
+    rows = []
+    for kind in kinds:
+        labels: dict[str, dict[str, Any]] = {}
+        for v in variants:
+            for it in _items(v, kind, None):
+                if "per_mac" in it:
+                    labels.setdefault(it["label"], {})[v["variant"]] = it
+        for label, per in labels.items():
+            cells = []
+            for v in variants:
+                got = per.get(v["variant"])
+                if got is None:
+                    cells.append("—")
+                    continue
+                goal = mac_goal(got, v["variant"])
+                cell = f2(got["per_mac"])
+                if goal is not None:
+                    cell += f" (≤ {goal:.3g}: {'met' if got['per_mac'] <= goal else 'not met'})"
+                cells.append(cell)
+            rows.append((KERNEL_TITLES.get(kind, "whole training step"), label, *cells))
+    out += table(("kernel", "shape", *_variant_columns(variants)), rows, "ll" + "r" * len(variants))
+    out += ["", "How each kernel gets there. DSP builds (dual 16-bit MACs, SMLAD, on values sign-extended into "
+            "16-bit lanes by SXTB16): the dense forward packs pairs of batch rows once per chunk of inputs and runs "
+            "2x2 blocks (two rows, two outputs) in assembly. The dense backward error pairs outputs: each pair's "
+            "errors are packed once, its weights four inputs at a time into (w[o][i], w[o+1][i]) lanes that stay in "
+            "registers over the whole batch, the sums moving by LDM/STM. The dense gradient packs x once per call "
+            "into pairs of batch rows (2 KB on the stack; larger x takes the portable rows), so a row of the "
+            "gradient is SMLADs over the batch, two rows per instruction. The conv2d forward runs the patches of "
+            "two output positions (im2col) through the dense forward's blocks; the conv2d backward error gathers, "
+            "per input element, dots over output channels against kernels transposed once on the stack; the "
+            "conv2d gradient sums each tap and channel over the positions whose tap is inside the input (ranges "
+            "once per tap). The update computes the counter hash's per-tensor rounds once and one round per "
+            "weight. Portable builds: the same conv2d forward on tt_dot_2x2 (in assembly on ARMv6-M: sums in "
+            "r8-r11), two rows per pass over the sums for the dense backward kernels.", ""]
     return out
 
 
