@@ -71,34 +71,25 @@ static void tt_capture(const char *s)
 }
 """
 
+# On a host (plain, and Unity's usual runs) the harness writes to stdout; only tt_fatal stops
+# the program (the harness misused: a missing tensor, a bad dtype).
+_STDIO_PLATFORM = """
+void tt_platform_write(const char *s)
+{
+    tt_capture(s);
+    fputs(s, stdout);
+}
+
+void tt_platform_exit(int status)
+{
+    fflush(stdout);
+    exit(status);
+}
+"""
+
 _PLATFORM = {
-    "plain": """
-void tt_platform_write(const char *s)
-{
-    tt_capture(s);
-    fputs(s, stdout);
-}
-
-void tt_platform_exit(int status)
-{
-    fflush(stdout);
-    exit(status);
-}
-""",
-    "unity": """
-void tt_platform_write(const char *s)
-{
-    tt_capture(s);
-    fputs(s, stdout);
-}
-
-/* Only tt_fatal stops the program (the harness misused: a missing tensor, a bad dtype). */
-void tt_platform_exit(int status)
-{
-    fflush(stdout);
-    exit(status);
-}
-""",
+    "plain": _STDIO_PLATFORM,
+    "unity": _STDIO_PLATFORM,
     "ztest": """
 void tt_platform_write(const char *s)
 {
