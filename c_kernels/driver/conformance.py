@@ -20,6 +20,7 @@ from tintin.golden.generate import default_dir
 from tintin.golden.loader import load_suite
 
 from .build import ToolMissing
+from .object_cache import ObjectCache
 from .kernel_library import KernelLibrary, KernelSpec, resolve_library
 from .output_parser import apply_run
 from .plan import (
@@ -57,13 +58,16 @@ def run_conformance(
     progress: ProgressFn | None = None,
     on_plan: Callable[[int], None] | None = None,
     kernels: Sequence[KernelSpec] = (),
+    object_cache: str | os.PathLike[str] | None = None,
 ) -> ConformanceReport:
     """Build and run the conformance programs; never raises for a kernel failure (those are
     in the report), only for a bad request (ConformanceError), a kernel library that cannot
     be used (KernelLibraryError) or a missing tool (ToolMissing).
 
     ``kernels``: the user's kernel library (kernel_library.py); functions it does not define
-    come from the reference kernels in c_kernels/src."""
+    come from the reference kernels in c_kernels/src. ``object_cache``: the folder of the
+    compiled-object cache (default ``<build_dir>/object-cache``); runs that share it reuse the
+    objects of unchanged sources (the golden headers above all)."""
     start = time.monotonic()
     names = resolve_targets(targets)
     data = Path(data_dir) if data_dir is not None else default_dir(level)
@@ -71,15 +75,16 @@ def run_conformance(
     chosen = select_suites(files, suites, data, level)
     check_tools(names)
     columns = report_columns(names)
-    results, runnable = plan_results([load_suite(files[s]) for s in chosen], columns)
+    results, runnable = plan_results([_load_suite(files[s]) for s in chosen], columns)
     root = Path(build_dir).resolve()
+    cache = ObjectCache(Path(object_cache).resolve() if object_cache is not None else root / "object-cache")
     include_dirs = [INCLUDE_DIR, CONF_DIR, write_presets_header(root / "include").parent]
     workers = max(1, jobs or os.cpu_count() or 1)
-    libraries = _resolve_libraries(names, kernels, root, workers)
+    libraries = _resolve_libraries(names, kernels, root, workers, cache)
     for (suite, target), r in results.items():
         if target in libraries:
             r.implementation = libraries[target].implementation(_suite_kernel(runnable, suite))
-    jobs_list = [TargetJob(t, runnable, root / t, include_dirs, timeout_s, libraries[t]) for t in names]
+    jobs_list = [TargetJob(t, runnable, root / t, include_dirs, timeout_s, libraries[t], cache) for t in names]
     checks_for = [t for t in names if t in CORTEX_M_TARGETS]
     if on_plan is not None:
         on_plan(len(jobs_list) + len(checks_for) + (1 if "m4" in names else 0))
@@ -117,12 +122,25 @@ def run_conformance(
 
 
 def _resolve_libraries(names: Sequence[str], kernels: Sequence[KernelSpec], root: Path,
-                       workers: int) -> dict[str, KernelLibrary]:
+                       workers: int, cache: ObjectCache) -> dict[str, KernelLibrary]:
     """Each target's kernel library, compiled once, before any program is built: a problem
     with the user's library stops the run with one message rather than failing every cell."""
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = {t: pool.submit(resolve_library, t, kernels, root / t) for t in names}
+        futures = {t: pool.submit(resolve_library, t, kernels, root / t, cache) for t in names}
         return {t: f.result() for t, f in futures.items()}
+
+
+_LOADED: dict[tuple[str, int, int], Any] = {}
+
+
+def _load_suite(path: Path) -> Any:
+    """load_suite, remembered while the file is unchanged: schema validation dominates a small
+    run, and `tintin mutate` runs the same suites once per mutant (Suite is frozen)."""
+    st = path.stat()
+    key = (str(path.resolve()), st.st_mtime_ns, st.st_size)
+    if key not in _LOADED:
+        _LOADED[key] = load_suite(path)
+    return _LOADED[key]
 
 
 def _suite_kernel(suites: Sequence[Any], name: str) -> str:
