@@ -20,8 +20,8 @@ from tintin.golden.generate import default_dir
 from tintin.golden.loader import load_suite
 
 from .build import ToolMissing
-from .object_cache import ObjectCache
 from .kernel_library import KernelLibrary, KernelSpec, resolve_library
+from .object_cache import ObjectCache
 from .output_parser import apply_run
 from .plan import (
     KNOWN_SUITES,

@@ -102,7 +102,7 @@ def _measure(args: argparse.Namespace, tree: object, targets: tuple[str, ...], e
 
     from .library import SourceTree
     from .report import MutateReport, file_table, survivor_lines, write_reports
-    from .runner import KILLED, MutateError, MutantResult, MutateRun, run_all, run_baseline
+    from .runner import KILLED, MutantResult, MutateError, MutateRun, run_all, run_baseline
 
     assert isinstance(tree, SourceTree)
     start = time.monotonic()

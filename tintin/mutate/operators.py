@@ -35,7 +35,8 @@ _SWAPS: dict[str, dict[str, tuple[str, ...]]] = {
 _BINARY_ONLY = {"+", "-", "*", "&"}  # also unary in C: mutated only where binary
 _KEYWORDS = {"return", "sizeof", "case", "if", "while", "for", "else", "do", "switch", "goto"}
 _TYPE_WORDS = {"const", "volatile", "signed", "unsigned", "char", "short", "int", "long", "void", "struct"}
-_CLAMP_CALL = re.compile(r"^(tt_)?(u?min\d*|u?max\d*|saturate|sat\d*|clamp\w*|rshift_round\w*|div_round|round\w*)$|^__[us]sat$")
+_CLAMP_CALL = re.compile(
+    r"^(tt_)?(u?min\d*|u?max\d*|saturate|sat\d*|clamp\w*|rshift_round\w*|div_round|round\w*)$|^__[us]sat$")
 _INT_RE = re.compile(r"^(0[xX][0-9a-fA-F]+|[0-9]+)([uUlL]*)$")
 
 
