@@ -424,6 +424,7 @@ def maxpool2d_backward_cases(level: str) -> list[CaseSpec]:
 
 CONV2D_FORWARD = KernelSuite(
     name="conv2d_forward",
+    payloads=("x", "w"),
     kernel="tt_conv2d_forward",
     description="Convolution forward on NHWC (reference/conv.py): x [B, H, W, C], kernels w [OC, K, K, C], "
     "params stride and pad (zero padding, pad < K); acc = int32 MAC over each window, ReLU on acc if "
@@ -437,6 +438,7 @@ CONV2D_FORWARD = KernelSuite(
 
 CONV2D_BACKWARD_ERROR = KernelSuite(
     name="conv2d_backward_error",
+    payloads=("e", "w"),
     kernel="tt_conv2d_backward_error",
     description="Convolution backward error: e [B, OH, OW, OC] scattered back through the kernels w "
     "[OC, K, K, C] in int32 (the transpose of the forward pass; padding taps dropped), header "
@@ -451,6 +453,7 @@ CONV2D_BACKWARD_ERROR = KernelSuite(
 
 CONV2D_GRADIENT = KernelSuite(
     name="conv2d_gradient",
+    payloads=("e", "x"),
     kernel="tt_conv2d_gradient",
     description="Convolution gradient: g [OC, K, K, C] = sum over batch and output positions of e times "
     "the input window, in int32, header header_mul(h_e, h_x). Params kernel, stride, pad.",

@@ -228,6 +228,7 @@ def window_cases(level: str) -> list:
 
 WINDOW = KernelSuite(
     name="window",
+    payloads=("q",),
     kernel="tt_window",
     description="Dynamic-range window (spec 3.6, config tintin): from m = max|q|, left shifts "
     "into [32, 64) and one up step if it stays <= 112; one down step if m > 112; then normalise.",

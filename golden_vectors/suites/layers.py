@@ -261,6 +261,7 @@ def dense_gradient_cases(level: str) -> list:
 
 DENSE_FORWARD = KernelSuite(
     name="dense_forward",
+    payloads=("x", "w"),
     kernel="tt_dense_forward",
     description="Dense forward (spec 4.1): acc = x W^T (int32), ReLU on acc if param relu = 1, header "
     "header_mul(h_x, h_w), requantise, window (tintin), store int8.",
@@ -273,6 +274,7 @@ DENSE_FORWARD = KernelSuite(
 
 DENSE_BACKWARD_ERROR = KernelSuite(
     name="dense_backward_error",
+    payloads=("e", "w"),
     kernel="tt_dense_backward_error",
     description="Backward error (spec 4.2): e_in = e W (int32) with the pre-update W, header "
     "header_mul(h_e, h_w), requantise; no window.",
@@ -285,6 +287,7 @@ DENSE_BACKWARD_ERROR = KernelSuite(
 
 DENSE_GRADIENT = KernelSuite(
     name="dense_gradient",
+    payloads=("e", "x"),
     kernel="tt_dense_gradient",
     description="Batch gradient (spec 4.3): g = e^T x summed over the batch in int32, header "
     "header_mul(h_e, h_x).",
@@ -376,6 +379,7 @@ def update_cases(suite: str, seed: int, cfg: NumericsConfig) -> Any:
 
 UPDATE_TINTIN = KernelSuite(
     name="update_tintin",
+    payloads=("w",),
     kernel="tt_update_dense",
     description="Gradient-aligned weight update (spec 4.4, config tintin): pre-shift to 22 bits, "
     "align to W's header times 2^-8 with down steps, cap at bitwidth(max|W|) - 2 bits, stochastic "
@@ -391,6 +395,7 @@ UPDATE_TINTIN = KernelSuite(
 
 UPDATE_NITI = KernelSuite(
     name="update_niti",
+    payloads=("w",),
     kernel="tt_update_dense",
     description="NITI weight update (spec 4.4, config niti): s = max(0, bitwidth(max|G|) - 5), "
     "G3 = stochastic round(G / 2^s) with counter_hash(seed, step, tensor_id, index), "
