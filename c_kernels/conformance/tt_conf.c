@@ -99,6 +99,19 @@ static int tt_conf_expected_status(int32_t *want)
     return 1;
 }
 
+int32_t tt_conf_null_arg(void)
+{
+    const tt_tensor_t *t;
+    if (tt_conf_case == NULL) {
+        return 0;
+    }
+    t = tt_find(tt_conf_case->inputs, tt_conf_case->n_inputs, "param/null_arg");
+    if (t == NULL || t->dtype != TT_I32 || t->ndim != 0u) {
+        return 0;
+    }
+    return ((const int32_t *)t->data)[0];
+}
+
 int tt_conf_end(void)
 {
     int32_t want;

@@ -39,6 +39,9 @@ from ..suite import CaseSpec, SuiteDef
 PROOF_FLAG = "proof-counterexample"
 # The flag of every rejection case (param expect_status, no outputs).
 REJECTION_FLAG = "rejection"
+# Param of a null-argument rejection case: the 1-based position, among the kernel's pointer
+# arguments, of the one the runner passes as NULL (TT_CONF_ARG in c_kernels/conformance/tt_conf.h).
+NULL_ARG = "null_arg"
 
 INT32_MIN = -(2**31)
 INT32_MAX = 2**31 - 1
@@ -285,6 +288,9 @@ class KernelSuite:
     # The rest of the C kernel's documented domain the exact oracle does not enforce:
     # (inputs, params) -> the TT_ERR_* status the kernel returns, or None inside the domain.
     domain: Callable[[Arrays, Mapping[str, int]], int | None] | None = None
+    # How many pointer arguments the kernel takes (cfg, geometry, inputs, outputs, headers
+    # returned); each gets a rejection case with it NULL (tintin.h: TT_ERR_NULL).
+    null_args: int = 0
 
     def compute(self, spec: CaseSpec) -> dict[str, np.ndarray]:
         if PROOF_FLAG in spec.flags:
@@ -299,6 +305,8 @@ class KernelSuite:
 
     def domain_status(self, inputs: Arrays, params: Mapping[str, int]) -> int | None:
         """The status the C kernel gives inputs outside its documented domain, or None."""
+        if NULL_ARG in params and 1 <= params[NULL_ARG] <= self.null_args:
+            return STATUS_CODES["TT_ERR_NULL"]
         if any(np.any(np.asarray(inputs[p]) == -128) for p in self.payloads if p in inputs):
             return STATUS_CODES["TT_ERR_RANGE"]
         return self.domain(inputs, params) if self.domain is not None else None
@@ -309,7 +317,8 @@ class KernelSuite:
         inputs = {k: np.asarray(v) for k, v in spec.inputs.items()}
         params = {k: v for k, v in spec.params.items() if k != EXPECT_STATUS}
         try:
-            self.oracle(inputs, params)
+            if NULL_ARG not in params:  # a NULL pointer has no meaning to the oracle
+                self.oracle(inputs, params)
             status = self.domain_status(inputs, params)
         except Exception as exc:  # mapped to a status, or re-raised
             status = oracle_status(exc)
@@ -369,7 +378,8 @@ class KernelSuite:
 
         specs = list(self.cases(level))
         specs += suite_specs(self, len(specs))
-        return specs + payload_rejections(self, specs)
+        specs += payload_rejections(self, specs)
+        return specs + null_rejections(self, specs)
 
     def suite_def(self) -> SuiteDef:
         return SuiteDef(
@@ -460,6 +470,18 @@ def payload_rejections(k: KernelSuite, specs: Sequence[CaseSpec]) -> list[CaseSp
                 {**base.params, EXPECT_STATUS: STATUS_CODES["TT_ERR_RANGE"]},
             ))
     return out
+
+
+def null_rejections(k: KernelSuite, specs: Sequence[CaseSpec]) -> list[CaseSpec]:
+    """The suite's first ordinary case once per pointer argument, that argument NULL."""
+    base = next((s for s in specs if EXPECT_STATUS not in s.params), None)
+    if base is None:
+        return []
+    return [CaseSpec(f"{k.name}/reject-null-{len(specs) + i:04d}",
+                     f"{base.id} with pointer argument {i + 1} of {k.kernel} NULL",
+                     [REJECTION_FLAG, "null-argument"], dict(base.inputs),
+                     {**base.params, NULL_ARG: i + 1, EXPECT_STATUS: STATUS_CODES["TT_ERR_NULL"]})
+            for i in range(k.null_args)]
 
 
 def n_random(level: str, ci: int, thorough: int) -> int:

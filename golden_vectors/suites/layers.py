@@ -74,6 +74,7 @@ def relu_backward_cases(level: str) -> list:
 
 RELU_FORWARD = KernelSuite(
     name="relu_forward",
+    null_args=2,
     kernel="tt_relu_forward",
     description="ReLU on the int32 accumulator before requantisation (spec 4.1): y = acc > 0 ? acc : 0.",
     cfg=TINTIN,
@@ -86,6 +87,7 @@ RELU_FORWARD = KernelSuite(
 
 RELU_BACKWARD = KernelSuite(
     name="relu_backward",
+    null_args=3,
     kernel="tt_relu_backward",
     description="ReLU backward (spec 4.2): e passes where the stored int8 activation y > 0, else 0.",
     cfg=TINTIN,
@@ -261,6 +263,7 @@ def dense_gradient_cases(level: str) -> list:
 
 DENSE_FORWARD = KernelSuite(
     name="dense_forward",
+    null_args=6,
     payloads=("x", "w"),
     kernel="tt_dense_forward",
     description="Dense forward (spec 4.1): acc = x W^T (int32), ReLU on acc if param relu = 1, header "
@@ -274,6 +277,7 @@ DENSE_FORWARD = KernelSuite(
 
 DENSE_BACKWARD_ERROR = KernelSuite(
     name="dense_backward_error",
+    null_args=6,
     payloads=("e", "w"),
     kernel="tt_dense_backward_error",
     description="Backward error (spec 4.2): e_in = e W (int32) with the pre-update W, header "
@@ -287,6 +291,7 @@ DENSE_BACKWARD_ERROR = KernelSuite(
 
 DENSE_GRADIENT = KernelSuite(
     name="dense_gradient",
+    null_args=4,
     payloads=("e", "x"),
     kernel="tt_dense_gradient",
     description="Batch gradient (spec 4.3): g = e^T x summed over the batch in int32, header "
@@ -379,6 +384,7 @@ def update_cases(suite: str, seed: int, cfg: NumericsConfig) -> Any:
 
 UPDATE_TINTIN = KernelSuite(
     name="update_tintin",
+    null_args=4,
     payloads=("w",),
     kernel="tt_update_dense",
     description="Gradient-aligned weight update (spec 4.4, config tintin): pre-shift to 22 bits, "
@@ -395,6 +401,7 @@ UPDATE_TINTIN = KernelSuite(
 
 UPDATE_NITI = KernelSuite(
     name="update_niti",
+    null_args=4,
     payloads=("w",),
     kernel="tt_update_dense",
     description="NITI weight update (spec 4.4, config niti): s = max(0, bitwidth(max|G|) - 5), "

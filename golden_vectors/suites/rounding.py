@@ -146,6 +146,7 @@ def rshift_round_cases(level: str) -> list:
 
 RSHIFT_ROUND = KernelSuite(
     name="rshift_round",
+    null_args=3,
     kernel="tt_rshift_round",
     description="Round-half-away-from-zero right shift, rules.rshift_round_wide (spec 3.2): "
     "y = x / 2^s rounded, s in [0, 63] (0 for s >= 32). Domain: |x| <= 2^31 - 1, or x = -2^31 "
@@ -225,6 +226,7 @@ def rshift_stochastic_cases(level: str) -> list:
 
 RSHIFT_STOCHASTIC = KernelSuite(
     name="rshift_stochastic",
+    null_args=4,
     kernel="tt_rshift_stochastic",
     description="Stochastic rounding right shift, rules.rshift_stochastic_wide (spec 3.2): "
     "floor(x / 2^s) + [x & (2^s - 1) > top s bits of bits], s in [0, 63] (0 for s >= 32).",
@@ -277,6 +279,7 @@ def counter_hash_cases(level: str) -> list:
 
 COUNTER_HASH = KernelSuite(
     name="counter_hash",
+    null_args=5,
     kernel="tt_counter_hash",
     description="Counter-based hash of the stochastic rounding (spec 3.2): uint32 wrap-around, "
     "fmix32 chain over seed + 0x9E3779B9, step, tensor_id, index (int32 inputs taken as bits).",
@@ -333,6 +336,7 @@ def _fine_cases(suite: str, domain: int, shift: int, seed: int, what: str) -> An
 
 FINE_UP = KernelSuite(
     name="fine_up",
+    null_args=3,
     kernel="tt_fine_up",
     description=f"Fine up step (spec 3.3): y = rshift_round(x * {TINTIN.up.multiplier}, {TINTIN.up.shift}) "
     f"(factor ~2^(1/3)). Domain: |x| <= {UP_DOMAIN}.",
@@ -346,6 +350,7 @@ FINE_UP = KernelSuite(
 
 FINE_DOWN = KernelSuite(
     name="fine_down",
+    null_args=3,
     kernel="tt_fine_down",
     description=f"Fine down step (spec 3.3): y = rshift_round(x * {TINTIN.down.multiplier}, "
     f"{TINTIN.down.shift}) (factor ~2^(-1/3)). Domain: |x| <= {DOWN_DOMAIN}.",
