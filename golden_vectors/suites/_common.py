@@ -373,13 +373,14 @@ class KernelSuite:
         return {name: to_golden(raw[name], dtype, name) for name, dtype in self.outputs.items()}
 
     def all_cases(self, level: str) -> list[CaseSpec]:
-        """The suite's cases, then those made from proof counterexamples (proof_cases.py)."""
+        """The suite's cases, its rejection cases for -128 payloads and NULL pointers, then the
+        cases made from proof counterexamples (proof_cases.py)."""
         from .proof_cases import suite_specs
 
         specs = list(self.cases(level))
-        specs += suite_specs(self, len(specs))
         specs += payload_rejections(self, specs)
-        return specs + null_rejections(self, specs)
+        specs += null_rejections(self, specs)
+        return specs + suite_specs(self, len(specs))
 
     def suite_def(self) -> SuiteDef:
         return SuiteDef(
