@@ -24,6 +24,13 @@ QUICK_FILES = ("tt_relu_forward.c,tt_relu_backward.c,tt_rshift_round.c,tt_requan
 QUICK_SUITES = ("relu_forward", "relu_backward", "rshift_round", "requantise", "fine_up", "fine_down",
                 "counter_hash", "mse_error")
 
+# Survivors no CI golden can kill, each with why. They are not equivalent and stay in the score's
+# denominator; the test fails if one is killed (remove it then) or if any other mutant survives.
+BEYOND_CI_GOLDENS = {
+    "tt_relu_forward.c@592a0cc7b3": "n > TT_MAX_ELEMENTS -> n >= TT_MAX_ELEMENTS differs only at n = 65535 "
+    "(256 KB of int32), far over the 16 KB a CI golden tensor may hold (proof_cases.MAX_CASE_TENSOR_BYTES)",
+}
+
 pytestmark = pytest.mark.skipif(shutil.which("gcc") is None, reason="gcc not on PATH (Debian package gcc)")
 
 
@@ -49,10 +56,14 @@ def test_quick_seeded_sample_is_killed(tmp_path: Path) -> None:
     report = json.loads((tmp_path / "mutate.json").read_text())
     assert len(report["mutants"]) == 16
     survivors = [f"{m['file']}:{m['line']} {m['operator']} {m['original']} -> {m['replacement']} [{m['id']}]"
-                 for m in report["mutants"] if m["status"] == "survived"]
+                 for m in report["mutants"] if m["status"] == "survived" and m["id"] not in BEYOND_CI_GOLDENS]
     assert not survivors, "mutants the goldens miss (add golden cases):\n" + "\n".join(survivors)
+    listed = {m["id"]: m["status"] for m in report["mutants"] if m["id"] in BEYOND_CI_GOLDENS}
+    assert all(status == "survived" for status in listed.values()), f"killed now, drop from the list: {listed}"
     assert report["counts"]["killed"] >= 12
-    assert report["score_line"].startswith("mutation score 100.0% (killed ")
+    assert report["score_line"] == (f"mutation score {report['score']:.1f}% (killed {report['counts']['killed']} of "
+                                    f"{report['counts']['killed'] + report['counts']['survived']}; "
+                                    f"{report['counts']['did-not-build']} did not build)")
     md = (tmp_path / "mutate.md").read_text()
     assert "| tt_relu_forward.c |" in md and report["score_line"] in md
     assert _tree_digest(SRC_DIR) == before and _leftovers() <= temps
