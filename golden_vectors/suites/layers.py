@@ -192,6 +192,13 @@ def dense_forward_cases(level: str) -> list:
         add("random", f"seeded random payloads (|x| <= {mx}, |w| <= {mw}) and headers", ["random"],
             _payload(rng, (bb, ii), -mx, mx), normal_header(rng, -20, 10), _payload(rng, (oo, ii), -mw, mw),
             normal_header(rng, -20, 10), rng.integer(0, 1))
+    # Odd batches and outputs (its own seed, so the cases above keep theirs): the last row and the
+    # last output of the 2x2 blocks are computed alone, and the blocks must not touch past them.
+    odd = StableRng(DENSE_SEED + 7)
+    for bb, ii, oo in ((3, 5, 5), (2, 7, 3), (5, 3, 1), (1, 4, 3)):
+        for relu in (0, 1):
+            add("odd-edges", f"B={bb}, I={ii}, O={oo}: odd edges of the 2x2 blocks", ["shape", "odd-edge"],
+                _payload(odd, (bb, ii)), h7, _payload(odd, (oo, ii)), hdr(-6), relu)
     return c.specs
 
 
