@@ -91,6 +91,9 @@ def test_unbuildable_and_hanging_mutants(tmp_path: Path) -> None:
     assert broken.status == NO_BUILD and "does not build for host" in broken.detail
     hangs = run_mutant(run, _by_hand("tt_relu_forward.c", "return TT_OK;", "for (;;) { }"), 0)
     assert hangs.status == KILLED and "timeout" in hangs.detail
+    # One element past y lands inside the harness arena (no sanitizer sees it): the guard zone does.
+    past = run_mutant(run, _by_hand("tt_relu_forward.c", "i < n; i++) y[i]", "i <= n; i++) y[i]"), 0)
+    assert past.status == KILLED and "wrote outside a buffer" in past.detail and "past the end of 'y'" in past.detail
 
 
 def test_the_users_library_is_mutated_in_a_copy(tmp_path: Path) -> None:

@@ -66,7 +66,7 @@ class MutateRun:
 def _first_failure(report: ConformanceReport) -> str | None:
     for r in report.results.values():
         if r.state not in _NOT_RUN:
-            return f"{r.suite} on {r.target} ({r.state})"
+            return f"{r.suite} on {r.target} ({r.state}): {r.failure_text[:300]}"
     return None
 
 
