@@ -60,7 +60,7 @@ def test_quick_seeded_sample_is_killed(tmp_path: Path) -> None:
     assert not survivors, "mutants the goldens miss (add golden cases):\n" + "\n".join(survivors)
     listed = {m["id"]: m["status"] for m in report["mutants"] if m["id"] in BEYOND_CI_GOLDENS}
     assert all(status == "survived" for status in listed.values()), f"killed now, drop from the list: {listed}"
-    assert report["counts"]["killed"] >= 12
+    assert report["counts"]["killed"] >= 8  # not vacuous: most of the sample builds and is killed
     assert report["score_line"] == (f"mutation score {report['score']:.1f}% (killed {report['counts']['killed']} of "
                                     f"{report['counts']['killed'] + report['counts']['survived']}; "
                                     f"{report['counts']['did-not-build']} did not build)")
