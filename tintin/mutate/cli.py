@@ -17,6 +17,11 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .library import SourceTree
+    from .population import Mutant
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -93,18 +98,16 @@ def run(args: argparse.Namespace) -> int:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _measure(args: argparse.Namespace, tree: object, targets: tuple[str, ...], every: list, chosen: list,
-             equivalents: dict[str, str], work: Path) -> int:
+def _measure(args: argparse.Namespace, tree: SourceTree, targets: tuple[str, ...], every: list[Mutant],
+             chosen: list[Mutant], equivalents: dict[str, str], work: Path) -> int:
     from tqdm import tqdm
 
     from tintin.cli import UserError
     from tintin.kernels.driver.kernel_library import KernelLibraryError
 
-    from .library import SourceTree
     from .report import MutateReport, file_table, survivor_lines, write_reports
     from .runner import KILLED, MutantResult, MutateError, MutateRun, run_all, run_baseline
 
-    assert isinstance(tree, SourceTree)
     start = time.monotonic()
     plan = MutateRun(tree, targets, tuple(args.suites) if args.suites else None, args.timeout, work, equivalents)
     try:
