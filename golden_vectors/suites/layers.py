@@ -195,7 +195,8 @@ def dense_forward_cases(level: str) -> list:
     # Odd batches and outputs (its own seed, so the cases above keep theirs): the last row and the
     # last output of the 2x2 blocks are computed alone, and the blocks must not touch past them.
     odd = StableRng(DENSE_SEED + 7)
-    for bb, ii, oo in ((3, 5, 5), (2, 7, 3), (5, 3, 1), (1, 4, 3)):
+    # (2, 263, 3): n_in past one 256-input chunk of the M4's packed 2x2 dot (TT_PACK_K in tt_dot.h)
+    for bb, ii, oo in ((3, 5, 5), (2, 7, 3), (5, 3, 1), (1, 4, 3), (2, 263, 3)):
         for relu in (0, 1):
             add("odd-edges", f"B={bb}, I={ii}, O={oo}: odd edges of the 2x2 blocks", ["shape", "odd-edge"],
                 _payload(odd, (bb, ii)), h7, _payload(odd, (oo, ii)), hdr(-6), relu)
