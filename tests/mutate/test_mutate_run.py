@@ -42,14 +42,13 @@ def _tree_digest(folder: Path) -> str:
     return h.hexdigest()
 
 
-def _leftovers() -> set[Path]:
+def test_quick_seeded_sample_is_killed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import tempfile
 
-    return set(Path(tempfile.gettempdir()).glob("tintin-mutate-*"))
-
-
-def test_quick_seeded_sample_is_killed(tmp_path: Path) -> None:
-    before, temps = _tree_digest(SRC_DIR), _leftovers()
+    scratch = tmp_path / "tmp"  # the run's own temporary folder, to see that it leaves nothing there
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    before = _tree_digest(SRC_DIR)
     code = main(["mutate", "--files", QUICK_FILES, "--suite", *QUICK_SUITES, "--sample", "16", "--seed", "1",
                  "--jobs", "2", "--timeout", "10", "--out", str(tmp_path), "--no-progress"])
     assert code == 0
@@ -66,7 +65,7 @@ def test_quick_seeded_sample_is_killed(tmp_path: Path) -> None:
                                     f"{report['counts']['did-not-build']} did not build)")
     md = (tmp_path / "mutate.md").read_text()
     assert "| tt_relu_forward.c |" in md and report["score_line"] in md
-    assert _tree_digest(SRC_DIR) == before and _leftovers() <= temps
+    assert _tree_digest(SRC_DIR) == before and not list(scratch.iterdir())
 
 
 def test_list_is_deterministic(capsys: pytest.CaptureFixture[str]) -> None:
