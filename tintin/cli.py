@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "golden": ("tintin.golden.cli", "generate, check and emit golden test vectors"),
     "prove": ("tintin.proofs.cli", "prove overflow-freedom of the integer rules with Z3"),
     "conformance": ("tintin.kernels.driver.cli", "build the C kernels and check them against the goldens"),
+    "mutate": ("tintin.mutate.cli", "mutation testing: how many wrong C kernels the goldens catch"),
     "bench": ("tintin.cmd_bench", "measure memory, instructions and speed; write BENCHMARKS.md into out/bench/"),
 }
 

@@ -15,6 +15,19 @@ static int32_t tt_conf_arena[(TT_CONF_ARENA_BYTES + 3u) / 4u];
 static uint32_t tt_conf_used; /* bytes */
 static uint32_t tt_conf_peak;
 
+/* Guard zones: TT_CONF_GUARD_BYTES of a fixed byte right after every block's last element (its
+ * padding included) and before the first block, checked after each kernel run (tt_conf_end, and
+ * before the arena is rewound): a write past a buffer that stays inside the arena, where no
+ * sanitizer sees it, fails the case naming the buffer. Blocks past TT_CONF_MAX_GUARDS have none. */
+#define TT_CONF_GUARD_BYTES 16u
+#define TT_CONF_GUARD_BYTE 0xA5u
+#define TT_CONF_MAX_GUARDS 64u
+static uint32_t tt_conf_guard_start[TT_CONF_MAX_GUARDS]; /* byte offsets, increasing */
+static uint32_t tt_conf_guard_end[TT_CONF_MAX_GUARDS];
+static const char *tt_conf_guard_after[TT_CONF_MAX_GUARDS]; /* the buffer the zone follows */
+static uint32_t tt_conf_n_guards;
+static int tt_conf_guards_ok(void);
+
 void tt_conf_begin(const tt_case_t *c, const char *suite)
 {
     tt_conf_case = c;
@@ -25,6 +38,7 @@ void tt_conf_begin(const tt_case_t *c, const char *suite)
     tt_conf_mismatches = 0;
     tt_conf_used = 0;
     tt_set_step(TT_NO_STEP);
+    tt_conf_n_guards = 0;
 }
 
 int tt_conf_ok(void)
@@ -103,9 +117,23 @@ static int tt_conf_expected_status(int32_t *want)
     return 1;
 }
 
+int32_t tt_conf_null_arg(void)
+{
+    const tt_tensor_t *t;
+    if (tt_conf_case == NULL) {
+        return 0;
+    }
+    t = tt_find(tt_conf_case->inputs, tt_conf_case->n_inputs, "param/null_arg");
+    if (t == NULL || t->dtype != TT_I32 || t->ndim != 0u) {
+        return 0;
+    }
+    return ((const int32_t *)t->data)[0];
+}
+
 int tt_conf_end(void)
 {
     int32_t want;
+    (void)tt_conf_guards_ok();
     tt_conf_require_all_checked(tt_conf_checked);
     if (!tt_conf_failed && !tt_conf_status_seen && tt_conf_expected_status(&want) && want != (int32_t)TT_OK) {
         /* A rejection case passes only by the kernel returning its status. */
@@ -199,15 +227,76 @@ int tt_conf_param(const char *name, int32_t *value)
 
 /* ---- the arena ---- */
 
+/* Zones of blocks the arena no longer holds (it was rewound) are forgotten. */
+static void tt_conf_guards_forget(void)
+{
+    while (tt_conf_n_guards > 0u && tt_conf_guard_start[tt_conf_n_guards - 1u] >= tt_conf_used) {
+        tt_conf_n_guards--;
+    }
+}
+
+/* A zone from byte `start` to the next multiple of 4 at least TT_CONF_GUARD_BYTES on; returns its end. */
+static uint32_t tt_conf_guard_put(uint32_t start, const char *after)
+{
+    uint32_t end = (start + TT_CONF_GUARD_BYTES + 3u) & ~3u, i;
+    unsigned char *bytes = (unsigned char *)tt_conf_arena;
+    for (i = start; i < end; i++) {
+        bytes[i] = (unsigned char)TT_CONF_GUARD_BYTE;
+    }
+    if (tt_conf_n_guards < TT_CONF_MAX_GUARDS) {
+        tt_conf_guard_start[tt_conf_n_guards] = start;
+        tt_conf_guard_end[tt_conf_n_guards] = end;
+        tt_conf_guard_after[tt_conf_n_guards] = after;
+        tt_conf_n_guards++;
+    }
+    return end;
+}
+
+/* 1 when every zone of the blocks in use is intact; otherwise an ERROR line naming the buffer
+ * written past and the byte offset past its end, and 0. */
+static int tt_conf_guards_ok(void)
+{
+    const unsigned char *bytes = (const unsigned char *)tt_conf_arena;
+    uint32_t g, i;
+    tt_conf_guards_forget();
+    for (g = 0; g < tt_conf_n_guards; g++) {
+        for (i = tt_conf_guard_start[g]; i < tt_conf_guard_end[g]; i++) {
+            if (bytes[i] != (unsigned char)TT_CONF_GUARD_BYTE) {
+                tt_conf_line_start("ERROR");
+                tt_write(" reason=a kernel wrote outside a buffer: ");
+                if (g == 0u) {
+                    tt_write("into the guard zone before the first buffer '");
+                } else {
+                    tt_write("byte ");
+                    tt_write_u32(i - tt_conf_guard_start[g]);
+                    tt_write(" past the end of '");
+                }
+                tt_write(tt_conf_guard_after[g]);
+                tt_write("'\n");
+                tt_conf_failed = 1;
+                return 0;
+            }
+        }
+    }
+    return 1;
+}
+
 void *tt_conf_alloc(uint32_t count, size_t elem_size, const char *what)
 {
-    uint32_t free_bytes = TT_CONF_ARENA_BYTES - tt_conf_used;
+    uint32_t free_bytes;
     uint32_t log2_size = elem_size == 4u ? 2u : elem_size == 2u ? 1u : 0u;
     uint32_t bytes;
     void *block;
     if (tt_conf_failed) {
         return NULL;
     }
+    tt_conf_guards_forget();
+    if (tt_conf_used == 0u) {
+        tt_conf_used = tt_conf_guard_put(0u, what);
+    }
+    /* room for the block's own zone is kept too */
+    free_bytes = TT_CONF_ARENA_BYTES - tt_conf_used;
+    free_bytes = free_bytes > TT_CONF_GUARD_BYTES + 3u ? free_bytes - TT_CONF_GUARD_BYTES - 3u : 0u;
     /* count * elem_size without overflow, and without a divide (the M0+ has none). */
     if ((elem_size != 1u && elem_size != 2u && elem_size != 4u) || count > (free_bytes >> log2_size)) {
         tt_conf_line_start("ERROR");
@@ -225,9 +314,9 @@ void *tt_conf_alloc(uint32_t count, size_t elem_size, const char *what)
         tt_conf_failed = 1;
         return NULL;
     }
-    bytes = ((count << log2_size) + 3u) & ~3u;
+    bytes = count << log2_size;
     block = (char *)tt_conf_arena + tt_conf_used;
-    tt_conf_used += bytes;
+    tt_conf_used = tt_conf_guard_put(tt_conf_used + bytes, what);
     if (tt_conf_used > tt_conf_peak) {
         tt_conf_peak = tt_conf_used;
     }
@@ -251,6 +340,7 @@ void tt_conf_each_grad_mode(tt_conf_mode_run_fn run, const void *ctx)
             /* the next run starts where this one did: arena and comparison count back (tt_conf_end
              * checks the last run's count) */
             tt_conf_require_all_checked(tt_conf_checked - checked);
+            (void)tt_conf_guards_ok();
             tt_conf_used = used;
             tt_conf_checked = checked;
         }
@@ -486,6 +576,7 @@ void tt_conf_check_fused_update(const int32_t *g, tt_header_t h_g, uint32_t rows
             }
         }
     }
+    (void)tt_conf_guards_ok();
     tt_conf_used = used; /* the check's buffers go back to the arena */
 }
 

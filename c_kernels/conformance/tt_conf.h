@@ -112,6 +112,12 @@ void tt_conf_workspace(const tt_workspace_size_t *need, tt_workspace_t *ws);
  * STATUS line naming the expected status, unless st is exactly that status. tt_conf_end fails a
  * rejection case whose runner never called this. */
 int tt_conf_status(tt_status_t st, const char *kernel);
+/* A null-argument rejection case (param/null_arg = k, expect_status TT_ERR_NULL) names the k-th
+ * pointer argument of its kernel (1-based, in parameter order); a runner passes each pointer
+ * argument k as TT_CONF_ARG(k, p), which is NULL for that case and p otherwise. */
+#define TT_CONF_ARG(k, p) (tt_conf_null_arg() == (k) ? NULL : (p))
+/* param/null_arg of the current case, 0 when it has none. */
+int32_t tt_conf_null_arg(void);
 const char *tt_conf_status_name(tt_status_t st);
 /* 1 if the case expects an output called name. */
 int tt_conf_has_output(const char *name);

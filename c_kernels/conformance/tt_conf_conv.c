@@ -76,8 +76,8 @@ int tt_run_case_conv2d_forward(const tt_case_t *c, const char *suite)
     wv = tt_conf_copy_i8(w);
     acc = (int32_t *)tt_conf_alloc(n_out, 4u, "acc (scratch)");
     y = (int8_t *)tt_conf_alloc(n_out, 1u, "y");
-    if (y != NULL && tt_conf_status(tt_conv2d_forward(tt_conf_preset_for(suite), &g, xv, h_x, wv, h_w, (int32_t)relu_u,
-                                                      acc, y, &h_y),
+    if (y != NULL && tt_conf_status(tt_conv2d_forward(TT_CONF_ARG(1, tt_conf_preset_for(suite)), TT_CONF_ARG(2, &g), TT_CONF_ARG(3, xv), h_x, TT_CONF_ARG(4, wv), h_w, (int32_t)relu_u,
+                                                      TT_CONF_ARG(5, acc), TT_CONF_ARG(6, y), TT_CONF_ARG(7, &h_y)),
                                     "tt_conv2d_forward")) {
         tt_conf_check("y", TT_I8, y, n_out);
         tt_conf_check_header("h_y", h_y);
@@ -116,8 +116,8 @@ int tt_run_case_conv2d_backward_error(const tt_case_t *c, const char *suite)
     wv = tt_conf_copy_i8(w);
     acc = (int32_t *)tt_conf_alloc(n_in, 4u, "acc (scratch)");
     e_in = (int8_t *)tt_conf_alloc(n_in, 1u, "e_in");
-    if (e_in != NULL && tt_conf_status(tt_conv2d_backward_error(tt_conf_preset_for(suite), &g, ev, h_e, wv, h_w, acc,
-                                                                e_in, &h_e_in),
+    if (e_in != NULL && tt_conf_status(tt_conv2d_backward_error(TT_CONF_ARG(1, tt_conf_preset_for(suite)), TT_CONF_ARG(2, &g), TT_CONF_ARG(3, ev), h_e, TT_CONF_ARG(4, wv), h_w, TT_CONF_ARG(5, acc),
+                                                                TT_CONF_ARG(6, e_in), TT_CONF_ARG(7, &h_e_in)),
                                        "tt_conv2d_backward_error")) {
         tt_conf_check("e_in", TT_I8, e_in, n_in);
         tt_conf_check_header("h_e_in", h_e_in);
@@ -170,7 +170,7 @@ int tt_run_case_conv2d_gradient(const tt_case_t *c, const char *suite)
     ev = tt_conf_copy_i8(e);
     xv = tt_conf_copy_i8(x);
     grad = (int32_t *)tt_conf_alloc(n_g, 4u, "g");
-    if (grad != NULL && tt_conf_status(tt_conv2d_gradient(&g, ev, h_e, xv, h_x, grad, &h_g), "tt_conv2d_gradient")) {
+    if (grad != NULL && tt_conf_status(tt_conv2d_gradient(TT_CONF_ARG(1, &g), TT_CONF_ARG(2, ev), h_e, TT_CONF_ARG(3, xv), h_x, TT_CONF_ARG(4, grad), TT_CONF_ARG(5, &h_g)), "tt_conv2d_gradient")) {
         conv_fused_t f;
         tt_conf_check("g", TT_I32, grad, n_g);
         tt_conf_check_header("h_g", h_g);
@@ -200,7 +200,7 @@ int tt_run_case_maxpool2d_forward(const tt_case_t *c, const char *suite)
     n_out = xd[0] * quotient(xd[1], size) * quotient(xd[2], size) * xd[3];
     xv = tt_conf_copy_i8(x);
     y = (int8_t *)tt_conf_alloc(n_out, 1u, "y");
-    if (y != NULL && tt_conf_status(tt_maxpool2d_forward(xv, xd[0], xd[1], xd[2], xd[3], size, y),
+    if (y != NULL && tt_conf_status(tt_maxpool2d_forward(TT_CONF_ARG(1, xv), xd[0], xd[1], xd[2], xd[3], size, TT_CONF_ARG(2, y)),
                                     "tt_maxpool2d_forward")) {
         tt_conf_check("y", TT_I8, y, n_out);
     }
@@ -224,7 +224,7 @@ int tt_run_case_maxpool2d_backward(const tt_case_t *c, const char *suite)
     ev = tt_conf_copy_i8(e);
     xv = tt_conf_copy_i8(x);
     e_in = (int8_t *)tt_conf_alloc(x->count, 1u, "e_in");
-    if (e_in != NULL && tt_conf_status(tt_maxpool2d_backward(ev, xv, xd[0], xd[1], xd[2], xd[3], size, e_in),
+    if (e_in != NULL && tt_conf_status(tt_maxpool2d_backward(TT_CONF_ARG(1, ev), TT_CONF_ARG(2, xv), xd[0], xd[1], xd[2], xd[3], size, TT_CONF_ARG(3, e_in)),
                                        "tt_maxpool2d_backward")) {
         tt_conf_check("e_in", TT_I8, e_in, x->count);
     }

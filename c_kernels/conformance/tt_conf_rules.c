@@ -31,7 +31,7 @@ int tt_run_case_rshift_round(const tt_case_t *c, const char *suite)
     xv = tt_conf_copy_i32(x);
     sv = tt_conf_copy_i32(s);
     y = (int32_t *)tt_conf_alloc(x->count, 4u, "y");
-    if (y != NULL && tt_conf_status(tt_rshift_round(xv, sv, y, x->count), "tt_rshift_round")) {
+    if (y != NULL && tt_conf_status(tt_rshift_round(TT_CONF_ARG(1, xv), TT_CONF_ARG(2, sv), TT_CONF_ARG(3, y), x->count), "tt_rshift_round")) {
         tt_conf_check("y", TT_I32, y, x->count);
     }
     return tt_conf_end();
@@ -51,7 +51,7 @@ int tt_run_case_rshift_stochastic(const tt_case_t *c, const char *suite)
     sv = tt_conf_copy_i32(s);
     bv = tt_conf_copy_u32(bits);
     y = (int32_t *)tt_conf_alloc(x->count, 4u, "y");
-    if (y != NULL && tt_conf_status(tt_rshift_stochastic(xv, sv, bv, y, x->count), "tt_rshift_stochastic")) {
+    if (y != NULL && tt_conf_status(tt_rshift_stochastic(TT_CONF_ARG(1, xv), TT_CONF_ARG(2, sv), TT_CONF_ARG(3, bv), TT_CONF_ARG(4, y), x->count), "tt_rshift_stochastic")) {
         tt_conf_check("y", TT_I32, y, x->count);
     }
     return tt_conf_end();
@@ -73,7 +73,7 @@ int tt_run_case_counter_hash(const tt_case_t *c, const char *suite)
     t = tt_conf_copy_i32(tid);
     i = tt_conf_copy_i32(index);
     h = (uint32_t *)tt_conf_alloc(seed->count, 4u, "h");
-    if (h != NULL && tt_conf_status(tt_counter_hash(a, b, t, i, h, seed->count), "tt_counter_hash")) {
+    if (h != NULL && tt_conf_status(tt_counter_hash(TT_CONF_ARG(1, a), TT_CONF_ARG(2, b), TT_CONF_ARG(3, t), TT_CONF_ARG(4, i), TT_CONF_ARG(5, h), seed->count), "tt_counter_hash")) {
         tt_conf_check("h", TT_U32, h, seed->count);
     }
     return tt_conf_end();
@@ -90,7 +90,7 @@ static int run_fine(const tt_case_t *c, const char *suite, fine_fn fn, const cha
     if (x == NULL) return tt_conf_end();
     xv = tt_conf_copy_i32(x);
     y = (int32_t *)tt_conf_alloc(x->count, 4u, "y");
-    if (y != NULL && tt_conf_status(fn(tt_conf_preset_for(suite), xv, y, x->count), kernel)) {
+    if (y != NULL && tt_conf_status(fn(TT_CONF_ARG(1, tt_conf_preset_for(suite)), TT_CONF_ARG(2, xv), TT_CONF_ARG(3, y), x->count), kernel)) {
         tt_conf_check("y", TT_I32, y, x->count);
     }
     return tt_conf_end();
@@ -119,7 +119,7 @@ int tt_run_case_normalize_header(const tt_case_t *c, const char *suite)
     n = tt_conf_dim(h, 0);
     in = tt_conf_copy_i8(h);
     out = (int8_t *)tt_conf_alloc(h->count, 1u, "h (out)");
-    if (out != NULL && tt_conf_status(tt_normalize_header(in, out, n), "tt_normalize_header")) {
+    if (out != NULL && tt_conf_status(tt_normalize_header(TT_CONF_ARG(1, in), TT_CONF_ARG(2, out), n), "tt_normalize_header")) {
         tt_conf_check("h", TT_I8, out, h->count);
     }
     return tt_conf_end();
@@ -137,7 +137,7 @@ int tt_run_case_requantise(const tt_case_t *c, const char *suite)
     av = tt_conf_copy_i32(acc);
     q = (int8_t *)tt_conf_alloc(acc->count, 1u, "q");
     if (q != NULL &&
-        tt_conf_status(tt_requantise(tt_conf_preset_for(suite), av, acc->count, h, q, &h_out), "tt_requantise")) {
+        tt_conf_status(tt_requantise(TT_CONF_ARG(1, tt_conf_preset_for(suite)), TT_CONF_ARG(2, av), acc->count, h, TT_CONF_ARG(3, q), TT_CONF_ARG(4, &h_out)), "tt_requantise")) {
         tt_conf_check("q", TT_I8, q, acc->count);
         tt_conf_check_header("h", h_out);
     }
@@ -153,7 +153,7 @@ int tt_run_case_window(const tt_case_t *c, const char *suite)
     q = tt_conf_input("q", TT_I8, -1);
     if (q == NULL || !tt_conf_header("h", &h)) return tt_conf_end();
     qv = tt_conf_copy_i8(q); /* the window works in place */
-    if (qv != NULL && tt_conf_status(tt_window(tt_conf_preset_for(suite), qv, q->count, &h), "tt_window")) {
+    if (qv != NULL && tt_conf_status(tt_window(TT_CONF_ARG(1, tt_conf_preset_for(suite)), TT_CONF_ARG(2, qv), q->count, TT_CONF_ARG(3, &h)), "tt_window")) {
         tt_conf_check("q", TT_I8, qv, q->count);
         tt_conf_check_header("h", h);
     }
@@ -170,7 +170,7 @@ int tt_run_case_rescale_to_coarser(const tt_case_t *c, const char *suite)
     if (x == NULL || !tt_conf_header("h_from", &h_from) || !tt_conf_header("h_to", &h_to)) return tt_conf_end();
     xv = tt_conf_copy_i32(x);
     y = (int32_t *)tt_conf_alloc(x->count, 4u, "y");
-    if (y != NULL && tt_conf_status(tt_rescale_to_coarser(tt_conf_preset_for(suite), xv, x->count, h_from, h_to, y),
+    if (y != NULL && tt_conf_status(tt_rescale_to_coarser(TT_CONF_ARG(1, tt_conf_preset_for(suite)), TT_CONF_ARG(2, xv), x->count, h_from, h_to, TT_CONF_ARG(3, y)),
                                     "tt_rescale_to_coarser")) {
         tt_conf_check("y", TT_I32, y, x->count);
     }
@@ -186,7 +186,7 @@ int tt_run_case_relu_forward(const tt_case_t *c, const char *suite)
     if (acc == NULL) return tt_conf_end();
     av = tt_conf_copy_i32(acc);
     y = (int32_t *)tt_conf_alloc(acc->count, 4u, "y");
-    if (y != NULL && tt_conf_status(tt_relu_forward(av, y, acc->count), "tt_relu_forward")) {
+    if (y != NULL && tt_conf_status(tt_relu_forward(TT_CONF_ARG(1, av), TT_CONF_ARG(2, y), acc->count), "tt_relu_forward")) {
         tt_conf_check("y", TT_I32, y, acc->count);
     }
     return tt_conf_end();
@@ -203,7 +203,7 @@ int tt_run_case_relu_backward(const tt_case_t *c, const char *suite)
     ev = tt_conf_copy_i8(e);
     yv = tt_conf_copy_i8(y);
     out = (int8_t *)tt_conf_alloc(e->count, 1u, "e (out)");
-    if (out != NULL && tt_conf_status(tt_relu_backward(ev, yv, out, e->count), "tt_relu_backward")) {
+    if (out != NULL && tt_conf_status(tt_relu_backward(TT_CONF_ARG(1, ev), TT_CONF_ARG(2, yv), TT_CONF_ARG(3, out), e->count), "tt_relu_backward")) {
         tt_conf_check("e", TT_I8, out, e->count);
     }
     return tt_conf_end();

@@ -26,6 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .linker_script import linker_script_for
+from .object_cache import ObjectCache
 from .targets import Target, get_target
 
 # The c_kernels/ folder (this driver lives in c_kernels/driver/).
@@ -143,13 +144,22 @@ def _compile_many(
     cc: str,
     jobs: Sequence[tuple[Path, Path]],
     flags: Sequence[str],
+    cache: ObjectCache | None = None,
 ) -> None:
-    """Compile (source, object) pairs in parallel; raise the first error in source order."""
+    """Compile (source, object) pairs in parallel; raise the first error in source order.
+    With a cache, an object whose inputs are unchanged is copied instead (object_cache.py)."""
 
     def one(job: tuple[Path, Path]) -> None:
         source, obj = job
         obj.parent.mkdir(parents=True, exist_ok=True)
-        _run_tool(f"compiling {source}", [cc, *flags, "-c", str(source), "-o", str(obj)], target)
+
+        def run(extra: Sequence[str]) -> None:
+            _run_tool(f"compiling {source}", [cc, *flags, *extra, "-c", str(source), "-o", str(obj)], target)
+
+        if cache is None:
+            run(())
+        else:
+            cache.compile(cc, flags, source, obj, run)
 
     workers = max(1, min(len(jobs), os.cpu_count() or 1))
     with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -171,9 +181,11 @@ def compile_objects(
     include_dirs: Iterable[PathLike],
     out_dir: PathLike,
     defines: Iterable[str] = (),
+    cache: ObjectCache | None = None,
 ) -> list[Path]:
     """Compile sources to objects in out_dir (no platform, no link); for inspecting
-    kernel objects with check_no_soft_helpers or code_size."""
+    kernel objects with check_no_soft_helpers or code_size. ``cache``: reuse objects whose
+    compiler, flags, source and headers are unchanged (object_cache.py)."""
     t = get_target(target)
     cc = find_tool(t.cc)
     srcs = _existing_sources(sources)
@@ -184,7 +196,7 @@ def compile_objects(
         *(f"-I{Path(d).resolve()}" for d in [*include_dirs, *platform_include_dirs()]),
     ]
     objs = [out / f"{i:03d}_{src.stem}.o" for i, src in enumerate(srcs)]
-    _compile_many(t, cc, list(zip(srcs, objs, strict=True)), flags)
+    _compile_many(t, cc, list(zip(srcs, objs, strict=True)), flags, cache)
     return objs
 
 
@@ -215,14 +227,16 @@ def build_program(
     name: str | None = None,
     objects: Sequence[PathLike] = (),
     harness: bool = True,
+    cache: ObjectCache | None = None,
 ) -> Path:
     """Compile sources and link them with the platform layer into one program.
 
     Returns ``<out_dir>/<name>.<target>.elf`` for Cortex-M targets (a map file sits
     beside it) or ``<out_dir>/<name>.host`` for the host. ``name`` defaults to the first
     source's stem. ``objects`` are compiled objects or static libraries linked after the
-    sources (the kernel library under test, compiled once per target). ``harness=False``
-    links only the board layer (board_sources): for a program with its own output. Raises ToolMissing
+    sources (the kernel library under test, compiled once per target); ``cache`` as for
+    compile_objects. ``harness=False`` links only the board layer (board_sources): for a
+    program with its own output. Raises ToolMissing
     if the compiler (or newlib) is absent and CompileError, with the compiler's stderr, if compiling or linking fails.
     """
     t = get_target(target)
@@ -232,7 +246,7 @@ def build_program(
     out = Path(out_dir).resolve()
     program = name or Path(sources[0]).stem
     defines = list(defines)
-    user_objs = compile_objects(t, sources, include_dirs, out / f"{program}.{t.name}.obj", defines)
+    user_objs = compile_objects(t, sources, include_dirs, out / f"{program}.{t.name}.obj", defines, cache)
     objs = [*_platform_objects(t, cc, out, harness), *user_objs, *(Path(o) for o in objects)]
     if t.is_host:
         exe = out / f"{program}.host"

@@ -21,6 +21,7 @@ from tintin.golden.loader import load_suite
 
 from .build import ToolMissing
 from .kernel_library import KernelLibrary, KernelSpec, resolve_library
+from .object_cache import ObjectCache
 from .output_parser import apply_run
 from .plan import (
     KNOWN_SUITES,
@@ -60,6 +61,7 @@ def run_conformance(
     on_plan: Callable[[int], None] | None = None,
     kernels: Sequence[KernelSpec] = (),
     target_files: Sequence[str | os.PathLike[str]] = (),
+    object_cache: str | os.PathLike[str] | None = None,
 ) -> ConformanceReport:
     """Build and run the conformance programs; never raises for a kernel failure (those are
     in the report), only for a bad request (ConformanceError), a kernel library that cannot
@@ -67,7 +69,9 @@ def run_conformance(
 
     ``kernels``: the user's kernel library (kernel_library.py); functions it does not define
     come from the reference kernels in c_kernels/src. ``target_files``: the user's target
-    files (docs/targets.md), run after the chosen built-ins."""
+    files (docs/targets.md), run after the chosen built-ins. ``object_cache``: the folder of the
+    compiled-object cache (default ``<build_dir>/object-cache``); runs that share it reuse the
+    objects of unchanged sources (the golden headers above all)."""
     start = time.monotonic()
     names = resolve_targets(targets, load_user_targets(target_files))
     data = Path(data_dir) if data_dir is not None else default_dir(level)
@@ -75,18 +79,19 @@ def run_conformance(
     chosen = select_suites(files, suites, data, level)
     check_tools(names)
     columns = report_columns(names)
-    results, runnable = plan_results([load_suite(files[s]) for s in chosen], columns)
+    results, runnable = plan_results([_load_suite(files[s]) for s in chosen], columns)
     root = Path(build_dir).resolve()
     write_suite_configs_header(root / "include", {s.name: suite_config(s) for s in runnable})
+    cache = ObjectCache(Path(object_cache).resolve() if object_cache is not None else root / "object-cache")
     include_dirs = [INCLUDE_DIR, CONF_DIR, write_presets_header(root / "include").parent]
     workers = max(1, jobs or os.cpu_count() or 1)
     # One kernel library per build target: a twin (a Renode target) links what its QEMU twin does.
-    libraries = _resolve_libraries(sorted({build_target(t).name for t in names}), kernels, root, workers)
+    libraries = _resolve_libraries(sorted({build_target(t).name for t in names}), kernels, root, workers, cache)
     library_of = {t: libraries[build_target(t).name] for t in names}
     for (suite, target), r in results.items():
         if target in library_of:
             r.implementation = library_of[target].implementation(_suite_kernel(runnable, suite))
-    jobs_list = [TargetJob(t, runnable, root / t, include_dirs, timeout_s, library_of[t]) for t in names]
+    jobs_list = [TargetJob(t, runnable, root / t, include_dirs, timeout_s, library_of[t], cache) for t in names]
     by_name = {j.target: j for j in jobs_list}
     for j in jobs_list:  # a twin runs the ELFs of its build target's job when that one is in the run
         j.twin = by_name.get(get_target(j.target).build or "")
@@ -123,12 +128,25 @@ def run_conformance(
 
 
 def _resolve_libraries(names: Sequence[str], kernels: Sequence[KernelSpec], root: Path,
-                       workers: int) -> dict[str, KernelLibrary]:
+                       workers: int, cache: ObjectCache) -> dict[str, KernelLibrary]:
     """Each target's kernel library, compiled once, before any program is built: a problem
     with the user's library stops the run with one message rather than failing every cell."""
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = {t: pool.submit(resolve_library, t, kernels, root / t) for t in names}
+        futures = {t: pool.submit(resolve_library, t, kernels, root / t, cache) for t in names}
         return {t: f.result() for t, f in futures.items()}
+
+
+_LOADED: dict[tuple[str, int, int], Any] = {}
+
+
+def _load_suite(path: Path) -> Any:
+    """load_suite, remembered while the file is unchanged: schema validation dominates a small
+    run, and `tintin mutate` runs the same suites once per mutant (Suite is frozen)."""
+    st = path.stat()
+    key = (str(path.resolve()), st.st_mtime_ns, st.st_size)
+    if key not in _LOADED:
+        _LOADED[key] = load_suite(path)
+    return _LOADED[key]
 
 
 def _suite_kernel(suites: Sequence[Any], name: str) -> str:

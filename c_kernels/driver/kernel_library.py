@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .build import CompileError, compile_objects, find_tool
+from .object_cache import ObjectCache
 from .program_sources import INCLUDE_DIR, KERNEL_SOURCES, SRC_DIR
 from .targets import Target, get_target
 
@@ -55,6 +56,7 @@ class KernelSpec:
 
     path: Path
     target: str | None = None  # None: every target of the run
+    cacheable: bool = True  # False for a one-off folder (a mutant) not worth keeping objects of
 
     @property
     def is_archive(self) -> bool:
@@ -102,10 +104,27 @@ def check_abi(folder: Path) -> None:
             )
 
 
+_NM_MEMO: dict[tuple[str, tuple[str, ...], bytes], subprocess.CompletedProcess[str]] = {}
+
+
+def _nm(nm: str, args: Sequence[str], path: Path) -> subprocess.CompletedProcess[str]:
+    """nm's answer for a file, remembered by the file's bytes: a run resolves the same
+    reference objects for every target, and `tintin mutate` for every mutant."""
+    key = (nm, tuple(args), hashlib.sha256(path.read_bytes()).digest())
+    if key not in _NM_MEMO:
+        proc = subprocess.run([nm, *args, str(path)], capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            return proc  # not remembered: the message names this path
+        _NM_MEMO[key] = proc
+    # The member names printed with -A start with the path nm was given: put this one in.
+    cached = _NM_MEMO[key]
+    first = cached.args[-1]
+    return subprocess.CompletedProcess(cached.args, 0, cached.stdout.replace(first, str(path)), "")
+
+
 def defined_symbols(nm: str, path: Path) -> dict[str, list[str]]:
     """Global symbols each member of an object or archive defines: {member: [names]}."""
-    proc = subprocess.run([nm, "-P", "-A", "--defined-only", "-g", str(path)],
-                          capture_output=True, text=True, check=False)
+    proc = _nm(nm, ["-P", "-A", "--defined-only", "-g"], path)
     if proc.returncode != 0:
         raise KernelLibraryError(f"{path}: cannot read its symbols ({proc.stderr.strip().splitlines()[-1:]})")
     members: dict[str, list[str]] = {}
@@ -119,7 +138,7 @@ def defined_symbols(nm: str, path: Path) -> dict[str, list[str]]:
 
 
 def undefined_symbols(nm: str, path: Path) -> set[str]:
-    proc = subprocess.run([nm, "-P", "-u", str(path)], capture_output=True, text=True, check=False)
+    proc = _nm(nm, ["-P", "-u"], path)
     return {line.split()[0] for line in proc.stdout.splitlines() if line.split()}
 
 
@@ -167,27 +186,29 @@ def _cache_dir(build_dir: Path, t: Target, specs: Sequence[KernelSpec]) -> Path:
     return build_dir / f"kernels-{key}"
 
 
-def _compile_user(t: Target, folder: Path, out: Path) -> list[tuple[Path, Path]]:
+def _compile_user(t: Target, folder: Path, out: Path, cache: ObjectCache | None) -> list[tuple[Path, Path]]:
     """(source, object) pairs of the user's folder compiled for the target."""
     sources = user_sources(folder)
     # The user's folder first, so their own headers win; then the project's (tintin.h, and
     # the reference's internal headers such as tt_rules.h for a kernel copied from src/).
     includes = [folder, *sorted({p.parent for p in sources} - {folder}), INCLUDE_DIR, SRC_DIR]
     try:
-        objs = compile_objects(t, sources, includes, out, defines=[f"TT_REQUIRE_ABI_VERSION={ABI_VERSION}"])
+        objs = compile_objects(t, sources, includes, out, [f"TT_REQUIRE_ABI_VERSION={ABI_VERSION}"], cache)
     except CompileError as exc:
         first = next((ln.strip() for ln in exc.stderr.splitlines() if "error" in ln), exc.stderr.strip()[:200])
         raise KernelLibraryError(f"--kernels {folder}: does not build for {t.name}: {first}") from None
     return list(zip(sources, objs, strict=True))
 
 
-def resolve_library(target: str | Target, specs: Sequence[KernelSpec], build_dir: Path) -> KernelLibrary:
+def resolve_library(target: str | Target, specs: Sequence[KernelSpec], build_dir: Path,
+                    cache: ObjectCache | None = None) -> KernelLibrary:
     """Compile and combine the kernels one target links. KernelLibraryError for a user problem;
-    a failure to build the reference kernels propagates as CompileError."""
+    a failure to build the reference kernels propagates as CompileError. ``cache``: the object
+    cache for the reference kernels and the user's sources whose spec allows it."""
     t = get_target(target)
     nm = _nm_for(t)
     root = _cache_dir(build_dir, t, specs)
-    reference_objs = compile_objects(t, KERNEL_SOURCES, [INCLUDE_DIR, SRC_DIR], root / "reference")
+    reference_objs = compile_objects(t, KERNEL_SOURCES, [INCLUDE_DIR, SRC_DIR], root / "reference", cache=cache)
     origin: dict[str, str] = {}
     user_objs: list[Path] = []
     for n, spec in enumerate(s for s in specs if s.target in (None, t.name)):
@@ -195,7 +216,7 @@ def resolve_library(target: str | Target, specs: Sequence[KernelSpec], build_dir
             pairs = [(spec.path, spec.path)]
         else:
             check_abi(spec.path)
-            pairs = _compile_user(t, spec.path, root / f"user{n}")
+            pairs = _compile_user(t, spec.path, root / f"user{n}", cache if spec.cacheable else None)
         for source, f in pairs:
             for member, names in defined_symbols(nm, f).items():
                 where = member if spec.is_archive else str(source)

@@ -16,6 +16,7 @@ from tintin.golden.model import GoldenFormatError, Suite
 
 from .build import CompileError, build_program, check_no_soft_helpers, code_size
 from .kernel_library import KernelLibrary
+from .object_cache import ObjectCache
 from .output_parser import apply_run
 from .plan import plan_programs, runner_of
 from .program_sources import RUNNER_SOURCES, write_program_sources
@@ -35,6 +36,7 @@ class TargetJob:
     include_dirs: list[Path]
     timeout_s: float
     library: KernelLibrary  # the kernels every program of this target (or of its build target) links
+    cache: ObjectCache | None = None  # compiled objects shared across programs and runs
     programs: list[ProgramResult] = field(default_factory=list)
     # The headers of each program, in step with programs (a twin runs them again).
     groups: list[list[HeaderInfo]] = field(default_factory=list)
@@ -54,6 +56,7 @@ def _build_program(job: TargetJob, name: str, headers: Sequence[HeaderInfo], gol
         job.build_dir,
         name=name,
         objects=job.library.objects,
+        cache=job.cache,
     )
 
 

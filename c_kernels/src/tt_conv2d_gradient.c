@@ -83,7 +83,7 @@ tt_status_t tt_conv2d_gradient(const tt_conv_geometry_t *g, const int8_t *e, tt_
     tt_header_t h;
     uint32_t oc, n;
     tt_status_t st;
-    if (grad == 0) return TT_ERR_NULL;
+    if (grad == 0 || h_grad == 0) return TT_ERR_NULL;
     st = tt_conv2d_gradient_check(g, e, h_e, x, h_x, &rows, &h);
     if (st != TT_OK) return st;
     n = g->kernel * g->kernel * g->channels;

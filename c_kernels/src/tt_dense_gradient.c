@@ -167,7 +167,7 @@ tt_status_t tt_dense_gradient(const int8_t *e, tt_header_t h_e, const int8_t *x,
     tt_header_t h;
     uint32_t o;
     tt_status_t st;
-    if (g == 0) return TT_ERR_NULL;
+    if (g == 0 || h_g == 0) return TT_ERR_NULL;
     st = tt_dense_gradient_check(e, h_e, x, h_x, batch, n_in, n_out, &h, &c);
     if (st != TT_OK) return st;
 #if TT_USE_DSP

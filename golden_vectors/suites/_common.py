@@ -37,6 +37,11 @@ from ..suite import CaseSpec, SuiteDef
 
 # The flag of cases made from proof counterexamples (proof_cases.py).
 PROOF_FLAG = "proof-counterexample"
+# The flag of every rejection case (param expect_status, no outputs).
+REJECTION_FLAG = "rejection"
+# Param of a null-argument rejection case: the 1-based position, among the kernel's pointer
+# arguments, of the one the runner passes as NULL (TT_CONF_ARG in c_kernels/conformance/tt_conf.h).
+NULL_ARG = "null_arg"
 
 INT32_MIN = -(2**31)
 INT32_MAX = 2**31 - 1
@@ -277,11 +282,51 @@ class KernelSuite:
     # constants (one compilation for all their values).
     traced_params: tuple[str, ...] = ()
     generator_info: Mapping[str, Any] = field(default_factory=dict)
+    # int8 payload inputs the kernel must refuse when they hold -128 (spec 2.2: payloads are in
+    # [-127, 127]); each gets rejection cases with -128 at its first, middle and last element.
+    payloads: tuple[str, ...] = ()
+    # The rest of the C kernel's documented domain the exact oracle does not enforce:
+    # (inputs, params) -> the TT_ERR_* status the kernel returns, or None inside the domain.
+    domain: Callable[[Arrays, Mapping[str, int]], int | None] | None = None
+    # How many pointer arguments the kernel takes (cfg, geometry, inputs, outputs, headers
+    # returned); each gets a rejection case with it NULL (tintin.h: TT_ERR_NULL).
+    null_args: int = 0
 
     def compute(self, spec: CaseSpec) -> dict[str, np.ndarray]:
         if PROOF_FLAG in spec.flags:
             return self.compute_exact(spec)
+        if EXPECT_STATUS in spec.params:
+            return self.compute_rejection(spec)
+        inputs = {k: np.asarray(v) for k, v in spec.inputs.items()}
+        status = self.domain_status(inputs, spec.params)
+        if status is not None:
+            raise ValueError(f"case {spec.id}: outside the kernel's domain (status {status}) but not a rejection case")
         return self.compute_jax(spec)
+
+    def domain_status(self, inputs: Arrays, params: Mapping[str, int]) -> int | None:
+        """The status the C kernel gives inputs outside its documented domain, or None."""
+        if NULL_ARG in params and 1 <= params[NULL_ARG] <= self.null_args:
+            return STATUS_CODES["TT_ERR_NULL"]
+        if any(np.any(np.asarray(inputs[p]) == -128) for p in self.payloads if p in inputs):
+            return STATUS_CODES["TT_ERR_RANGE"]
+        return self.domain(inputs, params) if self.domain is not None else None
+
+    def compute_rejection(self, spec: CaseSpec) -> dict[str, np.ndarray]:
+        """{} for a rejection case, after checking its expect_status: the status of the exact
+        oracle's refusal (oracle_status) or, where the oracle accepts, of the domain rule."""
+        inputs = {k: np.asarray(v) for k, v in spec.inputs.items()}
+        params = {k: v for k, v in spec.params.items() if k != EXPECT_STATUS}
+        try:
+            if NULL_ARG not in params:  # a NULL pointer has no meaning to the oracle
+                self.oracle(inputs, params)
+            status = self.domain_status(inputs, params)
+        except Exception as exc:  # mapped to a status, or re-raised
+            status = oracle_status(exc)
+            if status is None:
+                raise ValueError(f"case {spec.id}: the exact oracle raised {type(exc).__name__}: {exc}") from exc
+        if status is None or status != spec.params[EXPECT_STATUS]:
+            raise ValueError(f"case {spec.id}: expects status {spec.params[EXPECT_STATUS]}, the rules give {status}")
+        return {}
 
     def compute_exact(self, spec: CaseSpec) -> dict[str, np.ndarray]:
         """Outputs from the exact oracle, which must agree with JAX; {} for a rejection case
@@ -328,10 +373,13 @@ class KernelSuite:
         return {name: to_golden(raw[name], dtype, name) for name, dtype in self.outputs.items()}
 
     def all_cases(self, level: str) -> list[CaseSpec]:
-        """The suite's cases, then those made from proof counterexamples (proof_cases.py)."""
+        """The suite's cases, its rejection cases for -128 payloads and NULL pointers, then the
+        cases made from proof counterexamples (proof_cases.py)."""
         from .proof_cases import suite_specs
 
         specs = list(self.cases(level))
+        specs += payload_rejections(self, specs)
+        specs += null_rejections(self, specs)
         return specs + suite_specs(self, len(specs))
 
     def suite_def(self) -> SuiteDef:
@@ -401,6 +449,40 @@ class Entry:
 
 def entry(k: KernelSuite) -> Entry:
     return Entry(k.suite_def(), k.oracle, k)
+
+
+def payload_rejections(k: KernelSuite, specs: Sequence[CaseSpec]) -> list[CaseSpec]:
+    """For each payload input: the suite's first ordinary case with -128 at the payload's
+    first, middle and last element (a scan that stops early or starts late misses one)."""
+    base = next((s for s in specs if EXPECT_STATUS not in s.params), None)
+    if base is None:
+        return []
+    out: list[CaseSpec] = []
+    for name in k.payloads:
+        n = int(np.asarray(base.inputs[name]).size)
+        for where, at in (("first", 0), ("middle", n // 2), ("last", n - 1)):
+            q = np.array(base.inputs[name], dtype=np.int8)
+            q.flat[at] = -128
+            out.append(CaseSpec(
+                f"{k.name}/reject-128-{len(specs) + len(out):04d}",
+                f"{base.id} with -128 at the {where} element of {name} (index {at}): payloads are in [-127, 127]",
+                [REJECTION_FLAG, "payload-128"],
+                {**base.inputs, name: q},
+                {**base.params, EXPECT_STATUS: STATUS_CODES["TT_ERR_RANGE"]},
+            ))
+    return out
+
+
+def null_rejections(k: KernelSuite, specs: Sequence[CaseSpec]) -> list[CaseSpec]:
+    """The suite's first ordinary case once per pointer argument, that argument NULL."""
+    base = next((s for s in specs if EXPECT_STATUS not in s.params), None)
+    if base is None:
+        return []
+    return [CaseSpec(f"{k.name}/reject-null-{len(specs) + i:04d}",
+                     f"{base.id} with pointer argument {i + 1} of {k.kernel} NULL",
+                     [REJECTION_FLAG, "null-argument"], dict(base.inputs),
+                     {**base.params, NULL_ARG: i + 1, EXPECT_STATUS: STATUS_CODES["TT_ERR_NULL"]})
+            for i in range(k.null_args)]
 
 
 def n_random(level: str, ci: int, thorough: int) -> int:

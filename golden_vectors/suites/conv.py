@@ -424,6 +424,8 @@ def maxpool2d_backward_cases(level: str) -> list[CaseSpec]:
 
 CONV2D_FORWARD = KernelSuite(
     name="conv2d_forward",
+    null_args=7,
+    payloads=("x", "w"),
     kernel="tt_conv2d_forward",
     description="Convolution forward on NHWC (reference/conv.py): x [B, H, W, C], kernels w [OC, K, K, C], "
     "params stride and pad (zero padding, pad < K); acc = int32 MAC over each window, ReLU on acc if "
@@ -437,6 +439,8 @@ CONV2D_FORWARD = KernelSuite(
 
 CONV2D_BACKWARD_ERROR = KernelSuite(
     name="conv2d_backward_error",
+    null_args=7,
+    payloads=("e", "w"),
     kernel="tt_conv2d_backward_error",
     description="Convolution backward error: e [B, OH, OW, OC] scattered back through the kernels w "
     "[OC, K, K, C] in int32 (the transpose of the forward pass; padding taps dropped), header "
@@ -451,6 +455,8 @@ CONV2D_BACKWARD_ERROR = KernelSuite(
 
 CONV2D_GRADIENT = KernelSuite(
     name="conv2d_gradient",
+    null_args=5,
+    payloads=("e", "x"),
     kernel="tt_conv2d_gradient",
     description="Convolution gradient: g [OC, K, K, C] = sum over batch and output positions of e times "
     "the input window, in int32, header header_mul(h_e, h_x). Params kernel, stride, pad.",
@@ -463,6 +469,7 @@ CONV2D_GRADIENT = KernelSuite(
 
 MAXPOOL2D_FORWARD = KernelSuite(
     name="maxpool2d_forward",
+    null_args=2,
     kernel="tt_maxpool2d_forward",
     description="Max pooling on NHWC: the largest payload of each size x size window (stride = size, "
     "size divides H and W); the header passes through unchanged.",
@@ -475,6 +482,7 @@ MAXPOOL2D_FORWARD = KernelSuite(
 
 MAXPOOL2D_BACKWARD = KernelSuite(
     name="maxpool2d_backward",
+    null_args=3,
     kernel="tt_maxpool2d_backward",
     description="Max pooling backward: each window's error goes to the first (row-major) position "
     "holding the window's maximum of x; every other position gets 0. The header passes through.",

@@ -78,6 +78,7 @@ def normalize_header_cases(level: str) -> list:
 
 NORMALIZE_HEADER = KernelSuite(
     name="normalize_header",
+    null_args=2,
     kernel="tt_normalize_header",
     description="Header normal form (spec 2.3): cancel min(U, D), then fold U >= 3 (S -= 1) and "
     "D >= 3 (S += 1). Rows (S, U, D) with U, D in [0, 5]; the folded S fits int8.",
@@ -157,6 +158,7 @@ def requantise_cases(level: str) -> list:
 
 REQUANTISE = KernelSuite(
     name="requantise",
+    null_args=4,
     kernel="tt_requantise",
     description="Requantisation (spec 3.5): shift = max(0, bitwidth(max|acc|) - 7), "
     "q = saturate(rshift_round(acc, shift), 127), header (S + shift, U, D). "
@@ -228,6 +230,8 @@ def window_cases(level: str) -> list:
 
 WINDOW = KernelSuite(
     name="window",
+    null_args=3,
+    payloads=("q",),
     kernel="tt_window",
     description="Dynamic-range window (spec 3.6, config tintin): from m = max|q|, left shifts "
     "into [32, 64) and one up step if it stays <= 112; one down step if m > 112; then normalise.",
@@ -301,6 +305,7 @@ def rescale_cases(level: str) -> list:
 
 RESCALE = KernelSuite(
     name="rescale_to_coarser",
+    null_args=3,
     kernel="tt_rescale_to_coarser",
     description="Rescale to a coarser (or equal) header (spec 3.7): k in {0, 1, 2} down steps, then "
     "rshift_round_wide by -P. Domain: |x| <= 10578706 (the down step runs on both sides of the "

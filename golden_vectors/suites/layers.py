@@ -74,6 +74,7 @@ def relu_backward_cases(level: str) -> list:
 
 RELU_FORWARD = KernelSuite(
     name="relu_forward",
+    null_args=2,
     kernel="tt_relu_forward",
     description="ReLU on the int32 accumulator before requantisation (spec 4.1): y = acc > 0 ? acc : 0.",
     cfg=TINTIN,
@@ -86,6 +87,7 @@ RELU_FORWARD = KernelSuite(
 
 RELU_BACKWARD = KernelSuite(
     name="relu_backward",
+    null_args=3,
     kernel="tt_relu_backward",
     description="ReLU backward (spec 4.2): e passes where the stored int8 activation y > 0, else 0.",
     cfg=TINTIN,
@@ -190,6 +192,14 @@ def dense_forward_cases(level: str) -> list:
         add("random", f"seeded random payloads (|x| <= {mx}, |w| <= {mw}) and headers", ["random"],
             _payload(rng, (bb, ii), -mx, mx), normal_header(rng, -20, 10), _payload(rng, (oo, ii), -mw, mw),
             normal_header(rng, -20, 10), rng.integer(0, 1))
+    # Odd batches and outputs (its own seed, so the cases above keep theirs): the last row and the
+    # last output of the 2x2 blocks are computed alone, and the blocks must not touch past them.
+    odd = StableRng(DENSE_SEED + 7)
+    # (2, 263, 3): n_in past one 256-input chunk of the M4's packed 2x2 dot (TT_PACK_K in tt_dot.h)
+    for bb, ii, oo in ((3, 5, 5), (2, 7, 3), (5, 3, 1), (1, 4, 3), (2, 263, 3)):
+        for relu in (0, 1):
+            add("odd-edges", f"B={bb}, I={ii}, O={oo}: odd edges of the 2x2 blocks", ["shape", "odd-edge"],
+                _payload(odd, (bb, ii)), h7, _payload(odd, (oo, ii)), hdr(-6), relu)
     return c.specs
 
 
@@ -261,6 +271,8 @@ def dense_gradient_cases(level: str) -> list:
 
 DENSE_FORWARD = KernelSuite(
     name="dense_forward",
+    null_args=6,
+    payloads=("x", "w"),
     kernel="tt_dense_forward",
     description="Dense forward (spec 4.1): acc = x W^T (int32), ReLU on acc if param relu = 1, header "
     "header_mul(h_x, h_w), requantise, window (tintin), store int8.",
@@ -273,6 +285,8 @@ DENSE_FORWARD = KernelSuite(
 
 DENSE_BACKWARD_ERROR = KernelSuite(
     name="dense_backward_error",
+    null_args=6,
+    payloads=("e", "w"),
     kernel="tt_dense_backward_error",
     description="Backward error (spec 4.2): e_in = e W (int32) with the pre-update W, header "
     "header_mul(h_e, h_w), requantise; no window.",
@@ -285,6 +299,8 @@ DENSE_BACKWARD_ERROR = KernelSuite(
 
 DENSE_GRADIENT = KernelSuite(
     name="dense_gradient",
+    null_args=4,
+    payloads=("e", "x"),
     kernel="tt_dense_gradient",
     description="Batch gradient (spec 4.3): g = e^T x summed over the batch in int32, header "
     "header_mul(h_e, h_x).",
@@ -376,6 +392,8 @@ def update_cases(suite: str, seed: int, cfg: NumericsConfig) -> Any:
 
 UPDATE_TINTIN = KernelSuite(
     name="update_tintin",
+    null_args=4,
+    payloads=("w",),
     kernel="tt_update_dense",
     description="Gradient-aligned weight update (spec 4.4, config tintin): pre-shift to 22 bits, "
     "align to W's header times 2^-8 with down steps, cap at bitwidth(max|W|) - 2 bits, stochastic "
@@ -391,6 +409,8 @@ UPDATE_TINTIN = KernelSuite(
 
 UPDATE_NITI = KernelSuite(
     name="update_niti",
+    null_args=4,
+    payloads=("w",),
     kernel="tt_update_dense",
     description="NITI weight update (spec 4.4, config niti): s = max(0, bitwidth(max|G|) - 5), "
     "G3 = stochastic round(G / 2^s) with counter_hash(seed, step, tensor_id, index), "

@@ -84,6 +84,8 @@ def softmax_cases(level: str) -> list:
 
 SOFTMAX_XENT_ERROR = KernelSuite(
     name="softmax_xent_error",
+    null_args=6,
+    payloads=("z",),
     kernel="tt_softmax_xent_error",
     description="Softmax cross-entropy error (spec 5.2): integer 2^x table softmax in Q7 by restoring "
     "division, e = sat(p - 128 [label]), header (-7, 0, 0). labels in [0, C).",
@@ -148,6 +150,8 @@ def mse_cases(level: str) -> list:
 
 MSE_ERROR = KernelSuite(
     name="mse_error",
+    null_args=5,
+    payloads=("y", "t"),
     kernel="tt_mse_error",
     description="MSE error (spec 5.1): y and t rescaled to the coarser header (y's on a tie), "
     "e = requantise(y - t).",

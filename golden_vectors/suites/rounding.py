@@ -6,13 +6,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
+
 from tintin.reference import rules as R
 from tintin.reference.config import TINTIN, NumericsConfig
 
+from ..model import EXPECT_STATUS, STATUS_CODES
 from ._common import (
     DOWN_DOMAIN,
     INT32_MAX,
     INT32_MIN,
+    REJECTION_FLAG,
     U32_MAX,
     UP_DOMAIN,
     Arrays,
@@ -25,6 +29,31 @@ from ._common import (
     n_random,
     u32,
 )
+
+# --- the domain of both shifts (tintin.h): s in [0, 63]; x = INT32_MIN only with s <= 31 -----
+
+RANGE = STATUS_CODES["TT_ERR_RANGE"]
+# (x, s, why): one bad element each; the exact oracle refuses s < 0 itself, the rest is the C domain.
+SHIFT_REJECTS = ((5, -1, "s = -1, below the range"), (5, 64, "s = 64, above the range"),
+                 (INT32_MIN, 32, "x = INT32_MIN with s = 32, outside the exact domain"))
+
+
+def _shift_domain(x: Arrays, p: Mapping[str, int]) -> int | None:
+    s, v = np.asarray(x["s"], dtype=np.int64), np.asarray(x["x"], dtype=np.int64)
+    bad = (s < 0) | (s > 63) | ((s > 31) & (v == INT32_MIN))
+    return RANGE if bool(bad.any()) else None
+
+
+def _add_shift_rejections(c: CaseList, make: Any, valid: Sequence[tuple[int, ...]], extra: tuple[int, ...]) -> None:
+    """Each bad element first and last among elements valid at the bounds (s = 0, s = 63,
+    INT32_MIN with s = 31), so a check that skips an element or stops early passes one."""
+    for x, s, why in SHIFT_REJECTS:
+        for where in ("first", "last"):
+            bad = (x, s, *extra)
+            rows = [bad, *valid] if where == "first" else [*valid, bad]
+            c.add("reject", f"{why} at the {where} element, the others valid: TT_ERR_RANGE",
+                  [REJECTION_FLAG, "shift-range"], make(rows), {EXPECT_STATUS: RANGE})
+
 
 # --- rshift_round (3.2) ---------------------------------------------------------------------
 
@@ -111,17 +140,20 @@ def rshift_round_cases(level: str) -> list:
             s = rng.integer(0, 40)
             pairs.append((x, s))
         c.add("random", "seeded random x (every bit width) and s in [0, 40]", ["random"], _pairs(pairs))
+    _add_shift_rejections(c, _pairs, [(1, 0), (-7, 3), (INT32_MAX, 63), (INT32_MIN, 31)], ())
     return c.specs
 
 
 RSHIFT_ROUND = KernelSuite(
     name="rshift_round",
+    null_args=3,
     kernel="tt_rshift_round",
     description="Round-half-away-from-zero right shift, rules.rshift_round_wide (spec 3.2): "
     "y = x / 2^s rounded, s in [0, 63] (0 for s >= 32). Domain: |x| <= 2^31 - 1, or x = -2^31 "
     "with s <= 31.",
     cfg=TINTIN,
     fn=_rshift_round,
+    domain=_shift_domain,
     outputs={"y": "int32"},
     cases=rshift_round_cases,
     seed=RSHIFT_SEED,
@@ -188,16 +220,19 @@ def rshift_stochastic_cases(level: str) -> list:
         n = 64 if level == "ci" else 256
         rows = [(rng.magnitude(INT32_MAX), rng.integer(0, 34), rng.integer(0, U32_MAX)) for _ in range(n)]
         c.add("random", "seeded random x (every bit width), s in [0, 34], random hash bits", ["random"], _triples(rows))
+    _add_shift_rejections(c, _triples, [(1, 0, 0), (-7, 3, 5), (INT32_MAX, 63, 1), (INT32_MIN, 31, 7)], (0,))
     return c.specs
 
 
 RSHIFT_STOCHASTIC = KernelSuite(
     name="rshift_stochastic",
+    null_args=4,
     kernel="tt_rshift_stochastic",
     description="Stochastic rounding right shift, rules.rshift_stochastic_wide (spec 3.2): "
     "floor(x / 2^s) + [x & (2^s - 1) > top s bits of bits], s in [0, 63] (0 for s >= 32).",
     cfg=TINTIN,
     fn=_rshift_stochastic,
+    domain=_shift_domain,
     outputs={"y": "int32"},
     cases=rshift_stochastic_cases,
     seed=STOCH_SEED,
@@ -244,6 +279,7 @@ def counter_hash_cases(level: str) -> list:
 
 COUNTER_HASH = KernelSuite(
     name="counter_hash",
+    null_args=5,
     kernel="tt_counter_hash",
     description="Counter-based hash of the stochastic rounding (spec 3.2): uint32 wrap-around, "
     "fmix32 chain over seed + 0x9E3779B9, step, tensor_id, index (int32 inputs taken as bits).",
@@ -300,6 +336,7 @@ def _fine_cases(suite: str, domain: int, shift: int, seed: int, what: str) -> An
 
 FINE_UP = KernelSuite(
     name="fine_up",
+    null_args=3,
     kernel="tt_fine_up",
     description=f"Fine up step (spec 3.3): y = rshift_round(x * {TINTIN.up.multiplier}, {TINTIN.up.shift}) "
     f"(factor ~2^(1/3)). Domain: |x| <= {UP_DOMAIN}.",
@@ -313,6 +350,7 @@ FINE_UP = KernelSuite(
 
 FINE_DOWN = KernelSuite(
     name="fine_down",
+    null_args=3,
     kernel="tt_fine_down",
     description=f"Fine down step (spec 3.3): y = rshift_round(x * {TINTIN.down.multiplier}, "
     f"{TINTIN.down.shift}) (factor ~2^(-1/3)). Domain: |x| <= {DOWN_DOMAIN}.",

@@ -127,8 +127,9 @@ def test_rejection_cases_hold_no_outputs() -> None:
     for name in KERNEL_SUITES:
         for c in committed(name):
             assert c.is_rejection == (EXPECT_STATUS in c.params)
-            if c.is_rejection:
-                assert not c.outputs and PROOF_FLAG in c.flags and "rejection" in c.flags, c.id
+            if c.is_rejection:  # from a proof, or from the domain the suite documents (_common.domain_status)
+                assert not c.outputs and "rejection" in c.flags, c.id
+                assert PROOF_FLAG in c.flags or {"payload-128", "shift-range", "null-argument"} & set(c.flags), c.id
 
 
 @pytest.mark.parametrize("theorem", sorted(proof_cases.ROUTES))
