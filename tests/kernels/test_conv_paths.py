@@ -28,6 +28,8 @@ from tintin.kernels.driver.run import run_program
 from .test_dense_forward_paths import HEADERS, TARGET_DEFINES
 
 SRC = PACKAGE_DIR / "src"
+# tt_path_helpers.h: the generator, hashes and result line the path programs share.
+HELPERS = Path(__file__).resolve().parent
 SOURCES = [SRC / f"{n}.c" for n in ("tt_conv2d_forward", "tt_conv2d_backward_error", "tt_conv_check",
                                      "tt_conv_out_size", "tt_acc_output", "tt_requant_output", "tt_check_config")]
 
@@ -38,52 +40,10 @@ MAIN = r"""
 #include "tt_harness.h"
 #include "tt_presets.h"
 #include "tt_cfp_cases.h"
+#include "tt_path_helpers.h"
 
 static int8_t xs[TT_CFP_X + 4], ws[TT_CFP_W + 4], y[TT_CFP_Y], es[TT_CFP_Y + 4], ein[TT_CFP_X];
 static int32_t acc[TT_CFP_Y > TT_CFP_X ? TT_CFP_Y : TT_CFP_X];
-static uint32_t rng;
-
-static uint32_t next(void)
-{
-    rng = rng * 1664525u + 1013904223u;
-    return rng >> 8;
-}
-
-static void fill(int8_t *p, uint32_t n, uint32_t bound)
-{
-    uint32_t i;
-    for (i = 0; i < n; i++) p[i] = (int8_t)((int32_t)(next() % (2u * bound + 1u)) - (int32_t)bound);
-}
-
-static uint32_t fnv(uint32_t h, const uint8_t *p, uint32_t n)
-{
-    uint32_t i;
-    for (i = 0; i < n; i++) h = (h ^ p[i]) * 16777619u;
-    return h;
-}
-
-static uint32_t fnv32(uint32_t h, const int32_t *a, uint32_t n)
-{
-    uint32_t i;
-    for (i = 0; i < n; i++) {
-        uint32_t v = (uint32_t)a[i];
-        uint8_t b4[4];
-        b4[0] = (uint8_t)v, b4[1] = (uint8_t)(v >> 8), b4[2] = (uint8_t)(v >> 16), b4[3] = (uint8_t)(v >> 24);
-        h = fnv(h, b4, 4);
-    }
-    return h;
-}
-
-static void report(const char *tag, uint32_t c, tt_status_t st, uint32_t h)
-{
-    tt_write(tag);
-    tt_write_u32(c);
-    tt_write(" ");
-    tt_write_i32((int32_t)st);
-    tt_write(" ");
-    tt_write_hex32(st == TT_OK ? h : 0u);
-    tt_write("\n");
-}
 
 int main(void)
 {
@@ -176,8 +136,8 @@ def _run(key: str, cs: list[dict], tmp_path: Path) -> dict[tuple[str, int], tupl
     write_presets_header(gen)
     (gen / "tt_cfp_cases.h").write_text(cases_header(cs))
     (gen / "tt_cfp_main.c").write_text(MAIN)
-    elf = build_program(target, [gen / "tt_cfp_main.c", *SOURCES], [gen, PACKAGE_DIR / "include", SRC], tmp_path,
-                        defines, name=f"cfp-{key}")
+    elf = build_program(target, [gen / "tt_cfp_main.c", *SOURCES], [gen, HELPERS, PACKAGE_DIR / "include", SRC],
+                        tmp_path, defines, name=f"cfp-{key}")
     run = run_program(target, elf, timeout_s=180.0)
     text = run.stdout + run.stderr
     assert run.passed, text[-2000:]

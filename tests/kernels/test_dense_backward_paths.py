@@ -31,6 +31,8 @@ from tintin.reference.rules import Header
 from .test_dense_forward_paths import HEADERS, PRESET_NAMES, TARGET_DEFINES, Lcg, fnv
 
 SRC = PACKAGE_DIR / "src"
+# tt_path_helpers.h: the generator, hashes and result line the path programs share.
+HELPERS = Path(__file__).resolve().parent
 SOURCES = [SRC / f"{n}.c" for n in ("tt_dense_backward_error", "tt_dense_gradient", "tt_acc_output",
                                      "tt_requant_output", "tt_check_config", "tt_update_dense")]
 SMALL_BI = 1200  # batch x n_in of the cases the micro:bit (16 KB of RAM) runs
@@ -43,52 +45,10 @@ MAIN = r"""
 #include "tt_harness.h"
 #include "tt_presets.h"
 #include "tt_dbp_cases.h"
+#include "tt_path_helpers.h"
 
 static int8_t es[TT_DBP_E + 4], ws[TT_DBP_W + 4], xs[TT_DBP_X + 4], ein[TT_DBP_X];
 static int32_t acc[TT_DBP_X], g[TT_DBP_W];
-static uint32_t rng;
-
-static uint32_t next(void)
-{
-    rng = rng * 1664525u + 1013904223u;
-    return rng >> 8;
-}
-
-static void fill(int8_t *p, uint32_t n, uint32_t bound)
-{
-    uint32_t i;
-    for (i = 0; i < n; i++) p[i] = (int8_t)((int32_t)(next() % (2u * bound + 1u)) - (int32_t)bound);
-}
-
-static uint32_t fnv(uint32_t h, const uint8_t *p, uint32_t n)
-{
-    uint32_t i;
-    for (i = 0; i < n; i++) h = (h ^ p[i]) * 16777619u;
-    return h;
-}
-
-static uint32_t fnv32(uint32_t h, const int32_t *a, uint32_t n)
-{
-    uint32_t i;
-    for (i = 0; i < n; i++) {
-        uint32_t v = (uint32_t)a[i];
-        uint8_t b[4];
-        b[0] = (uint8_t)v, b[1] = (uint8_t)(v >> 8), b[2] = (uint8_t)(v >> 16), b[3] = (uint8_t)(v >> 24);
-        h = fnv(h, b, 4);
-    }
-    return h;
-}
-
-static void report(const char *tag, uint32_t c, tt_status_t st, uint32_t h)
-{
-    tt_write(tag);
-    tt_write_u32(c);
-    tt_write(" ");
-    tt_write_i32((int32_t)st);
-    tt_write(" ");
-    tt_write_hex32(st == TT_OK ? h : 0u);
-    tt_write("\n");
-}
 
 int main(void)
 {
@@ -222,7 +182,8 @@ def test_dense_backward_every_path(key: str, tmp_path: Path) -> None:
     (gen / "tt_dbp_cases.h").write_text(cases_header(cs))
     (gen / "tt_dbp_main.c").write_text(MAIN)
     elf = build_program(
-        target, [gen / "tt_dbp_main.c", *SOURCES], [gen, PACKAGE_DIR / "include", SRC], tmp_path, defines, name="dbp"
+        target, [gen / "tt_dbp_main.c", *SOURCES], [gen, HELPERS, PACKAGE_DIR / "include", SRC], tmp_path, defines,
+        name="dbp"
     )
     run = run_program(target, elf, timeout_s=180.0)
     text = run.stdout + run.stderr

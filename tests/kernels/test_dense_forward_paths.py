@@ -28,6 +28,8 @@ from tintin.reference.ops import PyOps
 from tintin.reference.rules import Header
 
 SRC = PACKAGE_DIR / "src"
+# tt_path_helpers.h: the generator, hashes and result line the path programs share.
+HELPERS = Path(__file__).resolve().parent
 SOURCES = [SRC / "tt_dense_forward.c", SRC / "tt_acc_output.c", SRC / "tt_check_config.c"]
 PRESET_NAMES = ("tintin", "niti")
 HEADERS = ((-7, 0, 0), (-6, 1, 0), (-9, 0, 2), (3, 2, 0))
@@ -41,29 +43,10 @@ MAIN = r"""
 #include "tt_harness.h"
 #include "tt_presets.h"
 #include "tt_dfp_cases.h"
+#include "tt_path_helpers.h"
 
 static int8_t xs[TT_DFP_X + 4], ws[TT_DFP_W + 4], y[TT_DFP_OUT];
 static int32_t acc[TT_DFP_OUT];
-static uint32_t rng;
-
-static uint32_t next(void)
-{
-    rng = rng * 1664525u + 1013904223u;
-    return rng >> 8;
-}
-
-static void fill(int8_t *p, uint32_t n, uint32_t bound)
-{
-    uint32_t i;
-    for (i = 0; i < n; i++) p[i] = (int8_t)((int32_t)(next() % (2u * bound + 1u)) - (int32_t)bound);
-}
-
-static uint32_t fnv(uint32_t h, const uint8_t *p, uint32_t n)
-{
-    uint32_t i;
-    for (i = 0; i < n; i++) h = (h ^ p[i]) * 16777619u;
-    return h;
-}
 
 int main(void)
 {
@@ -279,7 +262,8 @@ def test_dense_forward_every_path(
     (gen / "tt_dfp_cases.h").write_text(cases_header(cs))
     (gen / "tt_dfp_main.c").write_text(MAIN)
     elf = build_program(
-        target, [gen / "tt_dfp_main.c", *SOURCES], [gen, PACKAGE_DIR / "include", SRC], tmp_path, defines, name="dfp"
+        target, [gen / "tt_dfp_main.c", *SOURCES], [gen, HELPERS, PACKAGE_DIR / "include", SRC], tmp_path, defines,
+        name="dfp"
     )
     run = run_program(target, elf, timeout_s=120.0)
     text = run.stdout + run.stderr
