@@ -206,6 +206,17 @@ def _items(v: dict[str, Any], kind: str, group: str | None = "") -> list[dict[st
     return [it for it in v["items"] if it["kind"] == kind and (group is None or it["group"] == group)]
 
 
+def _by_label(variants: Sequence[dict[str, Any]], kind: str, group: str | None,
+              per_mac_only: bool = False) -> dict[str, dict[str, Any]]:
+    """label -> variant -> item, in first-seen order: one table row per label, a column per variant."""
+    labels: dict[str, dict[str, Any]] = {}
+    for v in variants:
+        for it in _items(v, kind, group):
+            if not per_mac_only or "per_mac" in it:
+                labels.setdefault(it["label"], {})[v["variant"]] = it
+    return labels
+
+
 def _instructions(res: dict[str, Any]) -> list[str]:
     ins = res["instructions"]
     out = ["## (b) Instructions executed on QEMU, per kernel and per training sample", ""]
@@ -295,11 +306,7 @@ def _instructions(res: dict[str, Any]) -> list[str]:
     out += ["### Every kernel: instructions per call (per MAC)", ""]
     rows = []
     for kind, title in KERNEL_TITLES.items():
-        labels: dict[str, dict[str, Any]] = {}
-        for v in variants:
-            for it in _items(v, kind):
-                labels.setdefault(it["label"], {})[v["variant"]] = it
-        for label, per in labels.items():
+        for label, per in _by_label(variants, kind, "").items():
             cells = []
             for v in variants:
                 cell = per.get(v["variant"])
@@ -395,12 +402,7 @@ def _per_mac_goals(variants: Sequence[dict[str, Any]]) -> list[str]:
     kinds = [*(k for k in KERNEL_TITLES if k.startswith(("dense_", "conv2d_"))), "train"]
     rows = []
     for kind in kinds:
-        labels: dict[str, dict[str, Any]] = {}
-        for v in variants:
-            for it in _items(v, kind, None):
-                if "per_mac" in it:
-                    labels.setdefault(it["label"], {})[v["variant"]] = it
-        for label, per in labels.items():
+        for label, per in _by_label(variants, kind, None, per_mac_only=True).items():
             cells = []
             for v in variants:
                 got = per.get(v["variant"])
