@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import re
 import subprocess
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -173,11 +173,12 @@ class KernelLibrary:
 
     def implementation(self, kernel: str) -> str:
         """'reference', or the user's functions a suite of `kernel` exercises with their origin."""
-        users = sorted(f for f in self.exercised(kernel) if self.origin.get(f, REFERENCE) != REFERENCE)
+        reached = self.exercised(kernel)
+        users = sorted(f for f in reached if self.origin.get(f, REFERENCE) != REFERENCE)
         if not users:
             return REFERENCE
         places = sorted({self.origin[f] for f in users})
-        rest = ", reference for the rest" if self.exercised(kernel) - set(users) else ""
+        rest = ", reference for the rest" if reached - set(users) else ""
         return f"user {', '.join(users)} ({', '.join(places)}){rest}"
 
 
@@ -258,12 +259,3 @@ def resolve_library(target: str | Target, specs: Sequence[KernelSpec], build_dir
     archives = [f for f in user_objs if f.suffix == ".a"]
     objs = [f for f in user_objs if f.suffix != ".a"]
     return KernelLibrary(t.name, [*objs, *kept, *archives], origin, needs)
-
-
-def describe_user_functions(libraries: Mapping[str, KernelLibrary]) -> str:
-    """One line per target naming the user functions linked, for the console and reports."""
-    lines = []
-    for name, lib in libraries.items():
-        users = lib.user_functions
-        lines.append(f"{name}: {len(users)} user function(s): {', '.join(users) or '-'}")
-    return "\n".join(lines)
