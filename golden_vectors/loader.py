@@ -25,6 +25,7 @@ from .model import (
     Tensor,
     _describe,
 )
+from .signature import check_signature
 
 SCHEMA_PATH = Path(__file__).parent / "schema" / "golden.schema.json"
 
@@ -240,12 +241,14 @@ def loads_suite(
     *,
     schema: bool | None = None,
     require_canonical: bool = False,
+    signature: bool = True,
 ) -> Suite:
     """Parse and check one suite file's content.
 
     schema: True = validate against the JSON Schema (jsonschema required), False = skip,
     None = validate when jsonschema is installed. require_canonical: also demand the exact
-    bytes the writer produces (catches hand edits).
+    bytes the writer produces (catches hand edits). signature: also demand that every case
+    fits its suite's C runner (tensor names, dtypes, ranks, param ranges; signature.py).
     """
     data = raw.encode("utf-8") if isinstance(raw, str) else raw
     try:
@@ -265,6 +268,8 @@ def loads_suite(
     except GoldenFormatError as exc:
         raise exc.with_context(source=source) from None
     _check_file_name(suite, source)
+    if signature:
+        check_signature(suite)
     if schema or (schema is None and schema_available()):
         check_schema(doc, source)
     if require_canonical:
@@ -295,7 +300,11 @@ def _check_file_name(suite: Suite, source: str) -> None:
 
 
 def load_suite(
-    path: str | os.PathLike[str], *, schema: bool | None = None, require_canonical: bool = False
+    path: str | os.PathLike[str],
+    *,
+    schema: bool | None = None,
+    require_canonical: bool = False,
+    signature: bool = True,
 ) -> Suite:
     """Load one suite file; see loads_suite for the options."""
     source = os.fspath(path)
@@ -303,4 +312,4 @@ def load_suite(
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise GoldenFormatError(f"cannot read file: {exc.strerror or exc}", source=source) from None
-    return loads_suite(raw, source, schema=schema, require_canonical=require_canonical)
+    return loads_suite(raw, source, schema=schema, require_canonical=require_canonical, signature=signature)

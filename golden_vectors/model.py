@@ -68,6 +68,9 @@ RESERVED_TENSOR_PREFIX = "param/"
 # A rejection case: inputs outside the kernel's domain, no outputs, and this param holding the
 # status the kernel must return (tt_status_t of c_kernels/include/tintin.h; never TT_OK).
 EXPECT_STATUS = "expect_status"
+# Param of a null-argument rejection case: the 1-based position, among the kernel's pointer
+# arguments, of the one the runner passes as NULL (TT_CONF_ARG in c_kernels/conformance/tt_conf.h).
+NULL_ARG = "null_arg"
 STATUS_CODES: dict[str, int] = {
     "TT_ERR_NULL": 1,
     "TT_ERR_SHAPE": 2,

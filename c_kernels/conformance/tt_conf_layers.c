@@ -21,7 +21,8 @@ int tt_run_case_dense_forward(const tt_case_t *c, const char *suite)
     x = matrix_i8("x", &batch, &n_in);
     w = matrix_i8("w", &n_out, &n_in_w);
     if (x == NULL || w == NULL || !tt_conf_header("h_x", &h_x) || !tt_conf_header("h_w", &h_w) ||
-        !tt_conf_param("relu", &relu) || !tt_conf_require(n_in == n_in_w, "x is [B, I] and w is [O, I]", "w")) {
+        !tt_conf_param("relu", &relu) || !tt_conf_require(relu == 0 || relu == 1, "relu must be 0 or 1", "param/relu") ||
+        !tt_conf_require(n_in == n_in_w, "x is [B, I] and w is [O, I]", "w")) {
         return tt_conf_end();
     }
     xv = tt_conf_copy_i8(x);

@@ -26,9 +26,10 @@ from pathlib import Path
 from tintin.atomic import write_bytes
 from tintin.golden.emit_c import HeaderInfo, emit_c
 from tintin.golden.model import Suite
+from tintin.golden.signature import runner_name
 
 from .build import PLATFORM_DIR
-from .plan import KNOWN_SUITES, runner_of, suite_config
+from .plan import KNOWN_SUITES, suite_config
 from .presets import write_presets_header, write_suite_configs_header
 from .program_sources import CONF_DIR
 
@@ -134,7 +135,7 @@ def abi_rows(suites: Sequence[Suite]) -> list[str]:
     for suite in sorted(suites, key=_order):
         case = next((c for c in suite.cases if c.outputs), suite.cases[0])
         params = ", ".join(f"`{k}`" for k in case.params) or "-"
-        runner = runner_file(runner_of(suite))
+        runner = runner_file(runner_name(suite))
         rows.append(f"| {suite.name} | `{suite.kernel}` | `{runner}` | {_tensor_list(case.inputs)} "
                     f"| {_tensor_list(case.outputs)} | {params} |")
     return rows
@@ -142,7 +143,7 @@ def abi_rows(suites: Sequence[Suite]) -> list[str]:
 
 def _order(suite: Suite) -> tuple[int, str]:
     """Built-in suites in report order; a model's suites after the built-in suite they run like."""
-    return KNOWN_SUITES.index(runner_of(suite)), suite.name
+    return KNOWN_SUITES.index(runner_name(suite)), suite.name
 
 
 def _suite_test(fw: str, suite: str, headers: Sequence[HeaderInfo]) -> list[str]:
@@ -221,7 +222,7 @@ def export_tests(suites: Sequence[Suite], out_dir: Path, framework: str,
     """Write the framework's test folder for these suites; returns the files written."""
     if framework not in FRAMEWORKS:
         raise ValueError(f"unknown framework {framework!r}; choose one of {', '.join(FRAMEWORKS)}")
-    unknown = [s.name for s in suites if runner_of(s) not in KNOWN_SUITES]
+    unknown = [s.name for s in suites if runner_name(s) not in KNOWN_SUITES]
     if unknown:
         raise ValueError(f"no C runner for suite(s) {', '.join(unknown)} (c_kernels/conformance/tt_conf.h)")
     suites = sorted(suites, key=_order)
@@ -237,7 +238,7 @@ def export_tests(suites: Sequence[Suite], out_dir: Path, framework: str,
         written.append(support / src.name)
     order = [h for s in suites for h in emitted.headers if h.suite == s.name]
     test = out / f"tintin_goldens_{framework}.c"
-    runners = {s.name: runner_of(s) for s in suites}
+    runners = {s.name: runner_name(s) for s in suites}
     write_bytes(test, render_test_source(framework, order, runners, abi_rows(suites)).encode("ascii"))
     readme = out / "README.md"
     write_bytes(readme, _readme(framework, list(dict.fromkeys(h.suite for h in order))).encode("utf-8"))

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from tintin.golden.emit_c import HeaderInfo, emit_c
 from tintin.golden.model import Suite
+from tintin.golden.signature import runner_name
 from tintin.reference.config import NITI, TINTIN, ConfigError, NumericsConfig
 
 from .build import find_tool
@@ -139,11 +140,6 @@ def select_suites(available: dict[str, Path], wanted: Sequence[str] | None, data
     return list(dict.fromkeys(wanted))
 
 
-def runner_of(suite: Suite) -> str:
-    """The built-in suite whose C runner (tt_run_case_<runner>) takes this suite: the file's
-    generator "runner" (the suites of a model file), else the suite's own name."""
-    runner = suite.generator.get("runner", suite.name)
-    return runner if isinstance(runner, str) else suite.name
 
 
 def suite_config(suite: Suite) -> NumericsConfig:
@@ -155,7 +151,7 @@ def suite_problem(suite: Suite) -> str:
     """Why a suite cannot run against the C runners, or ''."""
     from .presets import PresetError, config_fields
 
-    runner = runner_of(suite)
+    runner = runner_name(suite)
     if runner not in KNOWN_SUITES:
         return f"no C runner for suite {suite.name!r} (runner {runner!r}; c_kernels/conformance/tt_conf.h)"
     try:

@@ -13,12 +13,13 @@ from pathlib import Path
 
 from tintin.golden.emit_c import HeaderInfo
 from tintin.golden.model import GoldenFormatError, Suite
+from tintin.golden.signature import runner_name
 
 from .build import CompileError, build_program, check_no_soft_helpers, code_size
 from .kernel_library import KernelLibrary
 from .object_cache import ObjectCache
 from .output_parser import apply_run
-from .plan import plan_programs, runner_of
+from .plan import plan_programs
 from .program_sources import RUNNER_SOURCES, write_program_sources
 from .renode import renode_missing
 from .results import KernelCheck, ProgramResult, Results
@@ -47,7 +48,7 @@ class TargetJob:
 
 def _build_program(job: TargetJob, name: str, headers: Sequence[HeaderInfo], golden_dir: Path) -> Path:
     target = build_target(job.target).name  # a Renode twin builds exactly what its QEMU twin does
-    runners = {s.name: runner_of(s) for s in job.suites}
+    runners = {s.name: runner_name(s) for s in job.suites}
     sources = write_program_sources(job.build_dir / name, target, name, headers, runners)
     return build_program(
         target,

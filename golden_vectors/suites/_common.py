@@ -32,16 +32,13 @@ import numpy as np
 from tintin.reference.config import SPEC_VERSION, NumericsConfig
 from tintin.reference.rules import Header
 
-from ..model import DTYPES, EXPECT_STATUS, STATUS_CODES
+from ..model import DTYPES, EXPECT_STATUS, NULL_ARG, STATUS_CODES
 from ..suite import CaseSpec, SuiteDef
 
 # The flag of cases made from proof counterexamples (proof_cases.py).
 PROOF_FLAG = "proof-counterexample"
 # The flag of every rejection case (param expect_status, no outputs).
 REJECTION_FLAG = "rejection"
-# Param of a null-argument rejection case: the 1-based position, among the kernel's pointer
-# arguments, of the one the runner passes as NULL (TT_CONF_ARG in c_kernels/conformance/tt_conf.h).
-NULL_ARG = "null_arg"
 
 INT32_MIN = -(2**31)
 INT32_MAX = 2**31 - 1

@@ -37,6 +37,26 @@ def _short_data(doc: dict) -> None:
     t["data"] = base64.b64encode(base64.b64decode(t["data"])[:-2]).decode()
 
 
+def _valid_but_wrong_dtype(doc: dict) -> None:
+    # A well-formed int32 tensor where the relu backward runner takes int8.
+    t = _first_tensor(doc)
+    values = base64.b64decode(t["data"])
+    t["dtype"] = "int32"
+    t["data"] = base64.b64encode(b"".join(int.from_bytes([v], "little", signed=True).to_bytes(4, "little", signed=True)
+                                          for v in values)).decode()
+
+
+def _extra_tensor(doc: dict) -> None:
+    doc["cases"][0]["inputs"]["bias"] = dict(_first_tensor(doc))
+
+
+def _param(name: str, value: int):
+    def change(doc: dict) -> None:
+        case = next(c for c in doc["cases"] if "null_arg" in c.get("params", {}))
+        case["params"][name] = value
+    return change
+
+
 def _top(field: str, value: object):
     def change(doc: dict) -> None:
         doc[field] = value
@@ -59,6 +79,11 @@ def _variants() -> dict[str, str]:
         "wrong-type-shape": _set("shape", "25"),
         "unknown-format-version": _top("format_version", 99),
         "non-finite": _nan,
+        "dtype-wrong-for-kernel": _valid_but_wrong_dtype,
+        "tensor-the-runner-never-reads": _extra_tensor,
+        "param-out-of-range": _param("null_arg", 4),  # the relu backward kernel has 3 pointers
+        "status-out-of-range": _param("expect_status", 9),
+        "unknown-param": _param("relu", 1),
     }.items():
         doc = json.loads(text)
         change(doc)
