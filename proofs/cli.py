@@ -107,6 +107,7 @@ def run(args: argparse.Namespace) -> int:
         return _run_model(args, changes)
     try:
         cfgs = C.resolve(args.config)
+        derived: list[W.Derived] = []
         if changes:
             if len(cfgs) != 1:
                 raise UserError("custom widths change one config; choose it with --config NAME")
@@ -124,6 +125,7 @@ def run(args: argparse.Namespace) -> int:
     C.set_targets(replace(C.targets(), **sizes))
 
     report = runner.prove(cfgs, chosen, timeout_s=args.timeout, jobs=max(1, args.jobs))
+    report.derived = [str(d) for d in derived]
     if args.mutants:
         report.mutants = [mu.run(args.timeout) for mu in MU.MUTANTS]
     print(RP.table(report))

@@ -24,6 +24,7 @@ class Report:
     targets: Targets
     seconds: float
     mutants: list[TheoremResult] = field(default_factory=list)  # each must be FAILED
+    derived: list[str] = field(default_factory=list)  # rule parameters derived for custom widths, and why
 
     def failed(self) -> list[TheoremResult]:
         return [r for r in self.results if not r.ok]
@@ -49,6 +50,7 @@ class Report:
                 for r in self.results
             ],
             "mutants": [r.to_json() for r in self.mutants],
+            "derived": list(self.derived),
             "counterexample_cases": counterexample_cases(self),
         }
 
@@ -114,6 +116,14 @@ def describe_failure(r: TheoremResult) -> str:
 # -- Markdown ---------------------------------------------------------------------------------
 
 
+def _derived_block(report: Report) -> list[str]:
+    if not report.derived:
+        return []
+    return ["## Derived parameters", "",
+            "Not given on the command line, so derived for the widths asked about (proofs/widths.py):", "",
+            *[f"- {d}" for d in report.derived], ""]
+
+
 def to_markdown(report: Report) -> str:
     out = [
         "# Proof report (`tintin prove`)",
@@ -129,6 +139,7 @@ def to_markdown(report: Report) -> str:
         f"{report.targets.conv_patch}, backward sum {report.targets.conv_backward_terms}, gradient sum "
         f"{report.targets.conv_gradient_terms} (batch x output positions).",
         "",
+        *_derived_block(report),
         "## Summary",
         "",
         "| theorem | " + " | ".join(report.configs) + " |",

@@ -3,6 +3,8 @@ against an exhaustive search over all operands (independent of Z3 and of the clo
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tintin.cli import main
@@ -12,6 +14,7 @@ from tintin.proofs.prover import FAILED, PROVED, run_theorem
 from tintin.proofs.widths import derive
 from tintin.reference.config import NITI, TINTIN, ConfigError, NumericsConfig, unchecked_widths
 from tintin.reference.ops import OracleOverflow, PyOps
+from tintin.reference.rules import rshift_stochastic
 
 
 def brute_force_limit(payload_bits: int, acc_bits: int) -> int:
@@ -91,6 +94,26 @@ def test_prove_console_prints_each_accumulator_limit_and_the_case_past_it(tmp_pa
     assert len(lines) == 6
     assert all(f" = {want};" in ln and "one past it fails" in ln and f"k = {want}," in ln for ln in lines)
     assert "derived grad_pre_bits" in out
+    report = (tmp_path / "proofs.md").read_text()
+    assert "## Derived parameters" in report and "- grad_pre_bits = " in report
+    assert any(d.startswith("grad_pre_bits = ") for d in json.loads((tmp_path / "proofs.json").read_text())["derived"])
+
+
+@pytest.mark.parametrize("acc_bits", [40, 64])
+def test_the_update_proofs_hold_past_33_accumulator_bits(acc_bits: int, tmp_path, capsys) -> None:
+    # The stochastic threshold takes the 32 hash bits as its top bits there (spec 3.2).
+    rc = main(["prove", "--acc-bits", str(acc_bits), "--theorem", "update.niti", "--jobs", "1", "--out", str(tmp_path)])
+    assert rc == 0, capsys.readouterr()
+
+
+def test_the_wide_stochastic_threshold_is_the_hash_followed_by_zero_bits() -> None:
+    o = PyOps(48)
+    for x, s, bits in [(2**40 + 12345, 36, 0xF000_0001), (-(2**44) + 7, 40, 0x8000_0000), (2**46 - 1, 47, 1),
+                       (987654321, 33, 0xFFFF_FFFF), (5, 36, 0)]:
+        threshold = bits << (s - 32)
+        want = (x >> s) + (1 if (x & ((1 << s) - 1)) > threshold else 0)
+        assert rshift_stochastic(o, x, s, bits) == want
+    assert rshift_stochastic(PyOps(32), 77, 5, 0xF800_0000) == (77 >> 5) + (1 if (77 & 31) > 31 else 0)
 
 
 def test_prove_limit_zero_reads_as_such(tmp_path, capsys) -> None:
