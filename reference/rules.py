@@ -93,9 +93,9 @@ def stochastic_threshold(o: Any, s: V, bits: V) -> V:
     """The s-bit uniform threshold of rshift_stochastic: the top s bits of the hash. An
     accumulator wider than 33 bits allows s > 32; the 32 hash bits are then the threshold's top
     bits and the rest are 0 (spec 3.2), so the shift amounts stay in [0, 32] for every width."""
-    top = o.u32_to_int(o.ushr(bits, o.sub(o.const(32), minimum(o, maximum(o, s, o.const(1)), o.const(32)))))
     if o.acc_bits <= 33:  # static: s <= acc_bits - 1 <= 32, the only case of the C kernels
-        return top
+        return o.u32_to_int(o.ushr(bits, o.sub(o.const(32), maximum(o, s, o.const(1)))))
+    top = o.u32_to_int(o.ushr(bits, o.sub(o.const(32), minimum(o, maximum(o, s, o.const(1)), o.const(32)))))
     return o.shl(top, maximum(o, o.sub(s, 32), o.const(0)))
 
 
