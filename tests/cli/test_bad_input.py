@@ -187,14 +187,22 @@ def _bad_arguments(a_file: Path) -> list[tuple[list[str], str]]:
         (["bench", "--out", str(a_file)], str(a_file)),
         (["demo", "--skip", "nonsense"], "nonsense"),
         (["demo", "--out", str(a_file)], str(a_file)),
+        (["train", "--devices", "0"], "--devices"),
+        (["mutate", "--sample", "0"], "--sample"),
+        (["mutate", "--jobs", "0"], "--jobs"),
+        (["mutate", "--timeout", "0"], "--timeout"),
+        (["mutate", "--fail-under", "120"], "--fail-under"),
+        (["mutate", "--equivalents", inside, "--list"], inside),
+        (["mutate", "--target", "z80", "--list"], "z80"),
+        (["mutate", "--kernels", str(a_file)], str(a_file)),
     ]
 
 
-@pytest.mark.parametrize("index", range(28))
+@pytest.mark.parametrize("index", range(36))
 def test_bad_arguments(index: int, a_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
                        monkeypatch: pytest.MonkeyPatch) -> None:
     cases = _bad_arguments(a_file)
-    assert len(cases) == 28
+    assert len(cases) == 36
     argv, names = cases[index]
     monkeypatch.chdir(tmp_path)  # default output folders land in the test's folder
     try:

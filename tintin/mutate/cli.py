@@ -66,6 +66,10 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"--jobs must be at least 1, got {args.jobs}")
     if args.timeout <= 0:
         raise UserError(f"--timeout must be positive, got {args.timeout}")
+    if args.fail_under is not None and not 0 <= args.fail_under <= 100:
+        raise UserError(f"--fail-under must be a percentage in [0, 100], got {args.fail_under:g}")
+    if args.equivalents is not None and not args.equivalents.is_file():
+        raise UserError(f"--equivalents {args.equivalents}: no such file")
     if args.kernels is not None and not args.kernels.is_dir():
         raise UserError(f"--kernels {args.kernels}: expected a folder of C sources (an archive cannot be mutated)")
     try:
@@ -89,8 +93,6 @@ def run(args: argparse.Namespace) -> int:
         equivalents = load_equivalents(eq_file) if eq_file is not None else {}
     except EquivalentsError as exc:
         raise UserError(str(exc)) from None
-    if args.equivalents is not None and not args.equivalents.is_file():
-        raise UserError(f"--equivalents {args.equivalents}: no such file")
     work = Path(tempfile.mkdtemp(prefix="tintin-mutate-"))
     try:
         return _measure(args, tree, targets, every, chosen, equivalents, work)
