@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
+
+from tintin.interrupt import scratch_dir
 
 from .generate import generate, select
 from .loader import _first_different_line, loads_suite
@@ -90,7 +91,7 @@ def check(
     data = Path(data_dir)
     defs = select(registry, names)
     results = []
-    with tempfile.TemporaryDirectory(prefix="tintin-golden-check-") as tmp:
+    with scratch_dir("tintin-golden-check-") as tmp:
         for fresh in generate(
             registry, level, tmp, names=[d.name for d in defs], progress=progress, jobs=jobs
         ):

@@ -4,24 +4,28 @@ The main thread may sit in a long C call (a Z3 query, a JAX compile) or wait on 
 that keeps launching compilers, where a Python signal handler would run late or not at
 all. So the signal's C-level handler wakes a watcher thread (signal.set_wakeup_fd), which
 removes the temporaries of unfinished atomic writes, ends every descendant process (pool
-workers, compilers, QEMU, Renode, Z3 workers: SIGTERM, then SIGKILL after a grace period)
-and leaves with os._exit(130), so no interpreter teardown races JAX's threads. SIGTERM is
-handled the same way (exit 143). Only for the real command line; tests calling main() keep
-Python's own handling.
+workers, compilers, QEMU, Renode, Z3 workers: SIGTERM, then SIGKILL after a grace period),
+removes the command's scratch folders (scratch_dir) and leaves with os._exit(130), so no
+interpreter teardown races JAX's threads. SIGTERM is handled the same way (exit 143). Only
+for the real command line; tests calling main() keep Python's own handling.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import sys
+import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 GRACE_S = 0.7  # from SIGTERM to SIGKILL for children that do not stop
 _STARTED = threading.Event()  # set once the watcher begins to end the process
+_SCRATCH: set[str] = set()  # temporary folders of the running command (scratch_dir)
 
 
 def descendants(pid: int) -> list[int]:
@@ -73,6 +77,43 @@ def park_if_interrupted() -> None:
             time.sleep(1.0)
 
 
+@contextlib.contextmanager
+def scratch_dir(prefix: str) -> Iterator[Path]:
+    """A temporary folder, removed when the block ends and also on Ctrl-C, where os._exit
+    skips every finally: the watcher removes it once the children writing into it are gone.
+    Child processes started meanwhile get TMPDIR inside it, so the temporaries of a compiler
+    ended mid-compile (gcc's cc*.s) go with it."""
+    path = tempfile.mkdtemp(prefix=prefix)
+    children_tmp = os.path.join(path, ".tmp")
+    os.mkdir(children_tmp)
+    previous = os.environ.get("TMPDIR")
+    os.environ["TMPDIR"] = children_tmp  # Python's own tempfile keeps its cached folder
+    _SCRATCH.add(path)
+    try:
+        yield Path(path)
+    finally:
+        _SCRATCH.discard(path)
+        if previous is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = previous
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _end_everything(settle_s: float = 1.0) -> None:
+    """End the children and remove the scratch folders until neither comes back: the main
+    thread's pool threads may still start a compiler or make a folder until os._exit."""
+    deadline = time.monotonic() + settle_s
+    while True:
+        end_children()
+        for path in list(_SCRATCH):
+            shutil.rmtree(path, ignore_errors=True)
+        time.sleep(0.05)
+        quiet = not descendants(os.getpid()) and not any(os.path.exists(p) for p in _SCRATCH)
+        if quiet or time.monotonic() > deadline:
+            return
+
+
 def _interrupted(signum: int = signal.SIGINT) -> None:
     from tintin import atomic
 
@@ -80,7 +121,7 @@ def _interrupted(signum: int = signal.SIGINT) -> None:
     with contextlib.suppress(Exception):
         print("interrupted", file=sys.stderr, flush=True)
     atomic.discard_pending()
-    end_children()
+    _end_everything()
     atomic.discard_pending()  # a write may have started while the children were ending
     with contextlib.suppress(Exception):
         sys.stdout.flush()

@@ -28,8 +28,8 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-def _start(argv: list[str], cwd: Path, stderr_path: Path) -> subprocess.Popen[str]:
-    env = {**os.environ, "TINTIN_PROGRESS": "1"}  # the bars are how the test sees the work begin
+def _start(argv: list[str], cwd: Path, stderr_path: Path, **extra_env: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "TINTIN_PROGRESS": "1", **extra_env}  # the bars show the work begin
     with open(stderr_path, "w") as err:
         return subprocess.Popen([sys.executable, "-m", "tintin", *argv], cwd=cwd, env=env, text=True,
                                 stdout=subprocess.PIPE, stderr=err)
@@ -108,6 +108,23 @@ def test_bench(tmp_path: Path) -> None:
     p = _start(["bench", "--quick", "--out", str(tmp_path / "out")], tmp_path, tmp_path / "err")
     _wait_for(lambda: len(descendants(p.pid)) >= 1, 120)  # a compiler or a measuring child
     _interrupt(p, tmp_path / "out")
+
+
+@pytest.mark.toolchain
+def test_mutate(tmp_path: Path) -> None:
+    # Mutants are built in a temporary folder (under TMPDIR): Ctrl-C must remove it, and the
+    # kernel sources are never written to.
+    src = Path(__file__).resolve().parents[2] / "c_kernels" / "src"
+    before = {f.name: f.read_bytes() for f in src.iterdir()}
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    p = _start(["mutate", "--sample", "8", "--jobs", "2", "--out", str(tmp_path / "out")], tmp_path,
+               tmp_path / "err", TMPDIR=str(scratch))
+    _wait_for(lambda: any("mutants" in str(d) for d in scratch.rglob("*")), 120)
+    time.sleep(1)
+    _interrupt(p, tmp_path / "out")
+    assert list(scratch.iterdir()) == [], "the mutants' folder is left behind"
+    assert {f.name: f.read_bytes() for f in src.iterdir()} == before
 
 
 # -- atomic output --------------------------------------------------------------------------

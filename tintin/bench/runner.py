@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from tintin.bench import jaxscale, jaxspeed, mcu, report, tooltimes
 from tintin.bench.machine import machine_info
 from tintin.bench.models import DIGITS_MLP, LENET8_B16, LENET28_B8, RAM_MODELS, BenchModel
 from tintin.bench.ram import HostKernels, account, build_host_library
+from tintin.interrupt import scratch_dir
 from tintin.kernels.driver.build import CompileError, ToolMissing
 
 SCHEMA = "tintin-bench/1"
@@ -67,7 +67,7 @@ def _jax_models(quick: bool) -> list[BenchModel]:
 def run(opts: Options) -> dict[str, Any]:
     """Measure everything and write the two files into opts.out; returns the results."""
     start = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="tintin-bench-") as tmp:
+    with scratch_dir("tintin-bench-") as tmp:
         build = opts.build_dir or Path(tmp)
         build.mkdir(parents=True, exist_ok=True)
         results = _measure(opts, build)

@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from tintin.interrupt import scratch_dir
 
 QUICK_SUITES = ("rshift_round", "relu_forward")
 
@@ -37,11 +38,11 @@ def _run(argv: list[str], timeout_s: float, tmp: str) -> dict[str, Any]:
 
 def time_goldens(quick: bool, timeout_s: float = 3600.0) -> dict[str, Any]:
     """``tintin golden generate --level ci`` into a temporary folder (two small suites with --quick)."""
-    with tempfile.TemporaryDirectory(prefix="tintin-bench-golden-") as tmp:
+    with scratch_dir("tintin-bench-golden-") as tmp:
         argv = ["golden", "generate", "--level", "ci", "--out", "<tmp>", "--no-progress"]
         if quick:
             argv += ["--suite", *QUICK_SUITES]
-        result = _run(argv, timeout_s, tmp)
+        result = _run(argv, timeout_s, str(tmp))
         files = sorted(Path(tmp).glob("*.json"))
         scope = "two suites (--quick)" if quick else "all suites"
         result.update(command="tintin " + " ".join(argv), files=len(files),
@@ -55,8 +56,8 @@ def time_proofs(quick: bool, timeout_s: float = 3600.0) -> dict[str, Any]:
     if quick:
         return {"command": "tintin " + " ".join(argv), "seconds": None, "status": None, "ok": False,
                 "detail": "not run with --quick (the full run measures it)"}
-    with tempfile.TemporaryDirectory(prefix="tintin-bench-proofs-") as tmp:
-        result = _run(argv, timeout_s, tmp)
+    with scratch_dir("tintin-bench-proofs-") as tmp:
+        result = _run(argv, timeout_s, str(tmp))
         report = Path(tmp) / "proofs.json"
         if result["ok"] and report.is_file():
             result["detail"] = proof_summary(json.loads(report.read_text(encoding="utf-8")))

@@ -12,9 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import shlex
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -52,6 +50,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from tintin.cli import UserError
+    from tintin.interrupt import scratch_dir
     from tintin.kernels.driver.build import ToolMissing
     from tintin.kernels.driver.plan import ConformanceError, check_tools, resolve_targets
     from tintin.kernels.driver.program_sources import SRC_DIR
@@ -93,11 +92,8 @@ def run(args: argparse.Namespace) -> int:
         equivalents = load_equivalents(eq_file) if eq_file is not None else {}
     except EquivalentsError as exc:
         raise UserError(str(exc)) from None
-    work = Path(tempfile.mkdtemp(prefix="tintin-mutate-"))
-    try:
+    with scratch_dir("tintin-mutate-") as work:
         return _measure(args, tree, targets, every, chosen, equivalents, work)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
 
 
 def _measure(args: argparse.Namespace, tree: SourceTree, targets: tuple[str, ...], every: list[Mutant],
