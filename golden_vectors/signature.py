@@ -190,13 +190,26 @@ def _check_params(params: dict, sig: Signature, runner: str) -> None:
             raise GoldenFormatError(f"param {name!r} is {value}, outside [{lo}, {hi}] for the {runner} runner")
 
 
+def _check_config(suite: Suite) -> None:
+    # Every C runner is given the file's config, under which every expected value was made:
+    # it must be one the reference can construct (names, types, ranges).
+    from tintin.reference.config import ConfigError, NumericsConfig  # standard library only
+
+    try:
+        NumericsConfig.from_json(dict(suite.config))
+    except ConfigError as exc:
+        raise GoldenFormatError(str(exc), source=suite.source, where="config") from None
+
+
 def check_signature(suite: Suite) -> None:
-    """Raise GoldenFormatError (naming file and case) when a case does not fit its runner.
+    """Raise GoldenFormatError (naming file and case) when the config or a case does not fit
+    the suite's runner.
     Suites with no built-in runner are left to the caller (conformance reports them)."""
     runner = runner_name(suite)
     sig = SIGNATURES.get(runner)
     if sig is None:
         return
+    _check_config(suite)
     for case in suite.cases:
         try:
             _check_tensors("input", case.inputs, sig.inputs, runner)

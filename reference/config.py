@@ -126,7 +126,26 @@ class NumericsConfig:
         if unknown:
             raise ConfigError(f"unknown config fields: {sorted(unknown)}")
         kwargs: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k in known}
+        for f in dataclasses.fields(cls):
+            if f.name in kwargs and not _has_type(kwargs[f.name], str(f.type)):
+                raise ConfigError(f"{f.name}: must be {_TYPE_WORDS.get(str(f.type), str(f.type))}, "
+                                  f"got {kwargs[f.name]!r}")
         return cls(**kwargs)
+
+
+_TYPE_WORDS = {"int": "an integer", "bool": "true or false", "str": "a string",
+               "tuple[int, ...]": "a list of integers"}
+
+
+def _has_type(value: Any, annotation: str) -> bool:
+    """Whether a JSON value fits a config field's annotation (the fields use five kinds)."""
+    if annotation == "bool":
+        return isinstance(value, bool)
+    if annotation == "int":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if annotation == "tuple[int, ...]":
+        return isinstance(value, tuple) and all(_has_type(v, "int") for v in value)
+    return isinstance(value, str)  # str and the Literal[...] fields (their values are checked later)
 
 
 def exp2_table(frac_bits: int, table_bits: int) -> tuple[int, ...]:

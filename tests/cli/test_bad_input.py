@@ -57,6 +57,12 @@ def _param(name: str, value: int):
     return change
 
 
+def _config(field: str, value: object):
+    def change(doc: dict) -> None:
+        doc["config"][field] = value
+    return change
+
+
 def _top(field: str, value: object):
     def change(doc: dict) -> None:
         doc[field] = value
@@ -84,6 +90,8 @@ def _variants() -> dict[str, str]:
         "param-out-of-range": _param("null_arg", 4),  # the relu backward kernel has 3 pointers
         "status-out-of-range": _param("expect_status", 9),
         "unknown-param": _param("relu", 1),
+        "config-out-of-range": _config("acc_bits", 99),
+        "config-wrong-type": _config("lr_shift", "x"),
     }.items():
         doc = json.loads(text)
         change(doc)
