@@ -83,7 +83,7 @@ def accumulator_output(o: Any, acc: V, h: Header, relu: bool, cfg: NumericsConfi
 
 def dense_forward(o: Any, x: QTensor, w: QTensor, relu: bool, cfg: NumericsConfig) -> QTensor:
     """y = [relu](x W^T): int32 MAC, ReLU on int32, requantise, window (4.1)."""
-    return accumulator_output(o, o.matmul(x.q, w.q.T), R.header_mul(o, x.h, w.h), relu, cfg)
+    return accumulator_output(o, o.matmul_nt(x.q, w.q), R.header_mul(o, x.h, w.h), relu, cfg)
 
 
 def dense_backward_error(o: Any, e: QTensor, w: QTensor, cfg: NumericsConfig) -> QTensor:

@@ -14,7 +14,7 @@ Methods (x, y: integer values or tensors; s: a shift amount; c: a boolean):
 const, add, sub, mul, neg, shl, shr (arithmetic), band, lt, le, gt, ge, eq, ne,
 where, logical_and, logical_or, clz (for x >= 0); unsigned 32-bit helpers for the
 counter hash: u32, uadd, umul, uxor, ushr, u32_to_int; tensor helpers: widen,
-narrow, materialise, matmul, max_abs, sum_all, argmax, index_grid, column_index, lookup, max_rows,
+narrow, materialise, matmul, matmul_nt (a b^T), max_abs, sum_all, argmax, index_grid, column_index, lookup, max_rows,
 sum_rows; structural helpers for convolution: pad_hw, stack, strided_add; the three int32
 convolution sums (NHWC inputs, [OC, K, K, C] kernels): conv2d, conv2d_weight_grad,
 conv2d_input_grad. PyOps forms them tap by tap; JaxOps hands them to XLA's integer
@@ -188,6 +188,10 @@ class PyOps:
 
     def matmul(self, a: Any, b: Any) -> Any:
         return self._check(np.asarray(self._v(a), dtype=object) @ np.asarray(self._v(b), dtype=object), "matmul")
+
+    def matmul_nt(self, a: Any, b: Any) -> Any:
+        """a b^T for 2-D a [M, K] and b [N, K]."""
+        return self._check(np.asarray(self._v(a), dtype=object) @ np.asarray(self._v(b), dtype=object).T, "matmul_nt")
 
     def max_abs(self, x: Any) -> Any:
         # |INT32_MIN| does not fit: tensors holding it are outside every rule's domain (spec 1).
@@ -411,6 +415,12 @@ class JaxOps:
 
     def matmul(self, a: Any, b: Any) -> Any:
         return self.jnp.matmul(a, b, preferred_element_type=self.i32)
+
+    def matmul_nt(self, a: Any, b: Any) -> Any:
+        # One dot contracting both last axes, not a transpose then a dot: XLA on CPU hands this
+        # form of an int8 x int8 product to its int8 GEMM (YNNPACK); after a transpose it widens
+        # both operands to int32 and runs a generic loop (the digits MLP's forward: 13 us -> 2 us).
+        return self.jax.lax.dot_general(a, b, (((1,), (1,)), ((), ())), preferred_element_type=self.i32)
 
     def max_abs(self, x: Any) -> Any:
         return self.jnp.max(self.jnp.abs(self._i(x)), initial=0)
