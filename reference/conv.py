@@ -94,7 +94,7 @@ def conv_forward(o: Any, x: QTensor, w: QTensor, g: ConvGeometry, relu: bool, cf
     if direct(g):
         acc = o.conv2d(x.q, w.q, g.stride, g.pad)
     else:
-        acc = o.matmul(im2col(o, x.q, g), w.q.reshape(g.out_channels, g.patch).T)
+        acc = o.matmul_nt(im2col(o, x.q, g), w.q.reshape(g.out_channels, g.patch))
         acc = acc.reshape(g.batch, g.out_height, g.out_width, g.out_channels)
     return L.accumulator_output(o, acc, R.header_mul(o, x.h, w.h), relu, cfg)
 

@@ -35,6 +35,12 @@ def window(o: Any, t: QTensor, cfg: NumericsConfig) -> QTensor:
 
 
 def store(o: Any, t: QTensor, cfg: NumericsConfig) -> QTensor:
+    """An activation or error in its stored form: narrowed, and one buffer however many read it."""
+    return QTensor(o.materialise(o.narrow(t.q, cfg.payload_bits), t.h.s), t.h)
+
+
+def store_weights(o: Any, t: QTensor, cfg: NumericsConfig) -> QTensor:
+    """Updated weights: narrowed only (they leave the step, so they are buffers anyway)."""
     return QTensor(o.narrow(t.q, cfg.payload_bits), t.h)
 
 
@@ -77,7 +83,7 @@ def accumulator_output(o: Any, acc: V, h: Header, relu: bool, cfg: NumericsConfi
 
 def dense_forward(o: Any, x: QTensor, w: QTensor, relu: bool, cfg: NumericsConfig) -> QTensor:
     """y = [relu](x W^T): int32 MAC, ReLU on int32, requantise, window (4.1)."""
-    return accumulator_output(o, o.matmul(x.q, w.q.T), R.header_mul(o, x.h, w.h), relu, cfg)
+    return accumulator_output(o, o.matmul_nt(x.q, w.q), R.header_mul(o, x.h, w.h), relu, cfg)
 
 
 def dense_backward_error(o: Any, e: QTensor, w: QTensor, cfg: NumericsConfig) -> QTensor:
@@ -121,7 +127,7 @@ def update_weights(
     if cfg.update_rule == "niti":
         shift = R.niti_shift(o, o.max_abs(g), cfg)
         step = R.shift_signed(o, g, shift, bits, cfg)
-        return store(o, QTensor(R.apply_update(o, w.q, step, cfg), w.h), cfg)
+        return store_weights(o, QTensor(R.apply_update(o, w.q, step, cfg), w.h), cfg)
 
     # 1. Keep at most grad_pre_bits bits so the fine steps below cannot overflow.
     g_max = o.max_abs(g)
@@ -137,7 +143,7 @@ def update_weights(
     right = R.update_final_shift(o, plan.shift, g2_max, cap)
     step = R.shift_signed(o, g2, right, bits, cfg)
     updated = QTensor(R.apply_update(o, w.q, step, cfg), w.h)
-    return store(o, window(o, updated, cfg), cfg)
+    return store_weights(o, window(o, updated, cfg), cfg)
 
 
 # --- loss errors ---------------------------------------------------------------------------

@@ -14,7 +14,7 @@ Methods (x, y: integer values or tensors; s: a shift amount; c: a boolean):
 const, add, sub, mul, neg, shl, shr (arithmetic), band, lt, le, gt, ge, eq, ne,
 where, logical_and, logical_or, clz (for x >= 0); unsigned 32-bit helpers for the
 counter hash: u32, uadd, umul, uxor, ushr, u32_to_int; tensor helpers: widen,
-narrow, matmul, max_abs, sum_all, argmax, index_grid, column_index, lookup, max_rows,
+narrow, materialise, matmul, matmul_nt (a b^T), max_abs, sum_all, argmax, index_grid, column_index, lookup, max_rows,
 sum_rows; structural helpers for convolution: pad_hw, stack, strided_add; the three int32
 convolution sums (NHWC inputs, [OC, K, K, C] kernels): conv2d, conv2d_weight_grad,
 conv2d_input_grad. PyOps forms them tap by tap; JaxOps hands them to XLA's integer
@@ -182,8 +182,16 @@ class PyOps:
             raise OracleOverflow(f"narrow: value outside the symmetric int{bits} range")
         return arr.astype(np.int8 if bits == 8 else np.int16)
 
+    def materialise(self, q: Any, key: Any) -> Any:
+        """The same payload (only JaxOps does something: it makes the payload one buffer)."""
+        return q
+
     def matmul(self, a: Any, b: Any) -> Any:
         return self._check(np.asarray(self._v(a), dtype=object) @ np.asarray(self._v(b), dtype=object), "matmul")
+
+    def matmul_nt(self, a: Any, b: Any) -> Any:
+        """a b^T for 2-D a [M, K] and b [N, K]."""
+        return self._check(np.asarray(self._v(a), dtype=object) @ np.asarray(self._v(b), dtype=object).T, "matmul_nt")
 
     def max_abs(self, x: Any) -> Any:
         # |INT32_MIN| does not fit: tensors holding it are outside every rule's domain (spec 1).
@@ -391,8 +399,28 @@ class JaxOps:
     def narrow(self, x: Any, bits: int) -> Any:
         return self._i(x).astype(self.jnp.int8 if bits == 8 else self.jnp.int16)
 
+    def materialise(self, q: Any, key: Any) -> Any:
+        """The same payload, computed once into a buffer of its own.
+
+        XLA on CPU fuses a stored payload's whole elementwise chain (ReLU, requantisation,
+        window) into every elementwise reader and recomputes it there: 25 im2col taps, the
+        pooling passes and the ReLU masks of LeNet-5 each re-derive their input from the int32
+        accumulator (28x28: 4 of 5 ms a step). ``lax.optimization_barrier`` does not stop that
+        on CPU (it is expanded before fusion); the result of a conditional is a buffer. The
+        predicate ``key`` (a header field of the payload) is one XLA cannot fold and the same
+        on every device of a sharded step (no extra all-reduce); both branches are the identity.
+        """
+        zero = self.jnp.zeros((), q.dtype)
+        return self.jax.lax.cond(self._i(key) >= 0, lambda v: v + zero, lambda v: v - zero, q)
+
     def matmul(self, a: Any, b: Any) -> Any:
         return self.jnp.matmul(a, b, preferred_element_type=self.i32)
+
+    def matmul_nt(self, a: Any, b: Any) -> Any:
+        # One dot contracting both last axes, not a transpose then a dot: XLA on CPU hands this
+        # form of an int8 x int8 product to its int8 GEMM (YNNPACK); after a transpose it widens
+        # both operands to int32 and runs a generic loop (the digits MLP's forward: 13 us -> 2 us).
+        return self.jax.lax.dot_general(a, b, (((1,), (1,)), ((), ())), preferred_element_type=self.i32)
 
     def max_abs(self, x: Any) -> Any:
         return self.jnp.max(self.jnp.abs(self._i(x)), initial=0)
