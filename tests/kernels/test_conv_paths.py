@@ -90,8 +90,10 @@ GEOMETRIES = [
     (2, 4, 4, 6, 16, 3, 1, 1), (1, 6, 6, 6, 7, 5, 1, 0), (1, 5, 6, 3, 4, 1, 1, 0), (2, 5, 5, 5, 2, 2, 2, 0),
     (1, 6, 6, 11, 3, 5, 1, 1), (1, 5, 5, 10, 4, 5, 1, 0), (1, 5, 5, 21, 3, 5, 1, 0), (1, 3, 3, 20, 2, 5, 1, 1),
     (3, 3, 3, 1, 2, 3, 1, 0), (1, 8, 8, 4, 9, 3, 2, 2), (2, 5, 7, 7, 1, 3, 1, 1), (1, 2, 2, 64, 2, 2, 1, 0),
-    # the gradient's DSP rows: an odd batch with three channels; x past the 2 KB pack; error pairs past 128
+    # the gradient's DSP rows: an odd batch with three channels; x past the 2 KB pack; error pairs past 64
     (3, 5, 5, 3, 4, 3, 1, 1), (1, 6, 6, 16, 2, 3, 1, 2), (3, 9, 9, 2, 1, 3, 1, 1),
+    # one input channel with stride 2 (the DSP cores' one-channel patches, tt_im2col1)
+    (2, 7, 6, 1, 3, 3, 2, 1),
 ]
 
 
