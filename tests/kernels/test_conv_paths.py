@@ -34,7 +34,7 @@ SRC = PACKAGE_DIR / "src"
 HELPERS = Path(__file__).resolve().parent
 SOURCES = [SRC / f"{n}.c" for n in ("tt_conv2d_forward", "tt_conv2d_backward_error", "tt_conv_check",
                                      "tt_conv_out_size", "tt_acc_output", "tt_requant_output", "tt_check_config",
-                                     "tt_conv2d_gradient", "tt_update_dense", "tt_counter_hash")]
+                                     "tt_conv2d_gradient", "tt_update_dense", "tt_counter_hash", "tt_dense_forward")]
 
 MAIN = r"""
 #include <stdint.h>
