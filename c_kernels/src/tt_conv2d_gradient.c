@@ -65,7 +65,7 @@ static void tt_conv2d_gradient_row_c(const void *ctx, uint32_t oc, int32_t *out)
 /* The DSP row: x is packed once per call so that every tap is SMLADs over pairs of batch samples.
  * For each pair of samples b, b + 1 (a zero sample past the batch), each padded input pixel
  * (H + 2 pad rows, W + 2 pad columns, zero outside the input) and each pair of channels c, c + 1
- * (a zero channel past C), one word [x_b[c] x_b[c+1] x_b1[c] x_b1[c+1]] (tt_pair_lo): SXTB16 (ROR #8)
+ * (a zero channel past C), one word [x_b[c] x_b[c+1] x_b1[c] x_b1[c+1]]: SXTB16 (ROR #8)
  * of it are the lanes (x_b[c], x_b1[c]) ((.., c + 1)), against the error lanes (e_b, e_b1) of the
  * row. The padding makes every tap of every output position a plain strided read. The buffer is
  * TT_CGRAD_PACK_WORDS words on the stack of the two entry points (2 KB; the 4x4x6 layer of LeNet-5
@@ -83,7 +83,7 @@ static uint32_t tt_cgrad_pack_words(const tt_conv_geometry_t *g, uint32_t oh_n, 
     uint32_t n;
     if (g->channels < 2u || bp * oh_n * ow_n > TT_CGRAD_EP) return over; /* < 2^32: checked dims */
     if (hp > over || wp > over || cp > over) return over;
-    n = hp * wp; /* each factor <= 513, and then <= 512 times at most 512, then 64: no overflow */
+    n = hp * wp; /* n <= 513 before each further factor (cp <= 513, then bp <= 64): no overflow */
     if (n > over) return over;
     n *= cp;
     return n > over ? over : n * bp;
