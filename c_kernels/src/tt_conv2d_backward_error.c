@@ -4,27 +4,36 @@
 #if TT_USE_DSP
 /* DSP path, gather form: each input element sums, over the taps (kh, kw) whose output position exists, the
  * dot over output channels of that position's errors and the kernels' weights at (kh, kw, c). The
- * weights are transposed once to [K][K][C][OC] on the stack (TT_CONV_WT bytes; larger kernels use
- * the scatter loops), so both operands of every dot are contiguous (tt_dot: SMLAD on DSP cores). */
+ * weights are transposed once, already in 16-bit lanes, to [K][K][C][OC / 4] pairs of words
+ * (w[oc][t], w[oc+2][t]) and (w[oc+1][t], w[oc+3][t]): the lanes SXTB16 and SXTB16 ROR #8 give of a
+ * word of four errors, so the MAC loop unpacks only the errors, once for two channels. They are on
+ * the stack (TT_CONV_WT weights, 2 KB; larger kernels use the scatter loops); output channels after
+ * the last multiple of four read the kernels directly. */
 #ifndef TT_CONV_WT
-#define TT_CONV_WT 1024u
+#define TT_CONV_WT 1024u /* a multiple of 2 */
 #endif
 
-/* s0, s1 = dot(x, w0), dot(x, w1) over n: each word of x unpacked once for both. */
-static inline void tt_dot_1x2(const int8_t *x, const int8_t *w0, const int8_t *w1, uint32_t n, int32_t *s0,
-                              int32_t *s1)
+/* s0 (+ s1) += dot over output channels of the errors er and the weight lanes w0 (w1) of one (two)
+ * channel(s) (quads groups of four), then the remaining output channels from the kernels k0 (k1),
+ * taps apart. */
+static inline __attribute__((always_inline)) void tt_cbe_dot(const int8_t *er, const uint32_t *w0, const uint32_t *w1,
+                                                             uint32_t quads, uint32_t n_oc, const int8_t *k0,
+                                                             uint32_t taps, const uint32_t two, int32_t *s)
 {
-    int32_t a0 = 0, a1 = 0;
-    uint32_t i = 0;
-    for (; i + 4u <= n; i += 4u) {
-        const uint32_t xv = tt_load4(x + i), v0 = tt_load4(w0 + i), v1 = tt_load4(w1 + i);
-        const int16x2_t xe = tt_even16(xv), xo = tt_odd16(xv);
-        a0 = __smlad(xo, tt_odd16(v0), __smlad(xe, tt_even16(v0), a0));
-        a1 = __smlad(xo, tt_odd16(v1), __smlad(xe, tt_even16(v1), a1));
+    int32_t a0 = s[0], a1 = two ? s[1] : 0;
+    uint32_t q, oc;
+    for (q = 0; q < quads; q++, er += 4, w0 += 2, w1 += 2) {
+        const uint32_t ev = tt_load4(er);
+        const int16x2_t ee = tt_even16(ev), eo = tt_odd16(ev);
+        a0 = __smlad(eo, (int16x2_t)w0[1], __smlad(ee, (int16x2_t)w0[0], a0));
+        if (two) a1 = __smlad(eo, (int16x2_t)w1[1], __smlad(ee, (int16x2_t)w1[0], a1));
     }
-    for (; i < n; i++) a0 += (int32_t)x[i] * w0[i], a1 += (int32_t)x[i] * w1[i];
-    *s0 = a0;
-    *s1 = a1;
+    for (oc = 4u * quads; oc < n_oc; oc++, er++) {
+        a0 += (int32_t)*er * k0[oc * taps];
+        if (two) a1 += (int32_t)*er * k0[oc * taps + 1u];
+    }
+    s[0] = a0;
+    if (two) s[1] = a1;
 }
 
 /* The output position o along one axis whose tap k covers input i (o s + k - pad = i), or -1. */
@@ -39,14 +48,21 @@ static int32_t tt_tap_source(uint32_t i, uint32_t k, uint32_t stride, uint32_t p
     return o < n_out ? (int32_t)o : -1;
 }
 
+#if defined(__GNUC__) && !defined(__clang__)
+__attribute__((noinline, optimize("O2"))) /* -Os spills the pointers of the tap loop */
+#endif
 static void tt_cbe_gather(const tt_conv_geometry_t *g, const int8_t *e, const int8_t *w, uint32_t oh_n,
                           uint32_t ow_n, int32_t *acc)
 {
-    int8_t wt[TT_CONV_WT];
-    const uint32_t k = g->kernel, ch = g->channels, n_oc = g->out_channels, taps = k * k * ch;
-    uint32_t oc, t, b, ih, iw, kh, kw, c;
-    for (oc = 0; oc < n_oc; oc++) {
-        for (t = 0; t < taps; t++) wt[t * n_oc + oc] = w[oc * taps + t];
+    uint32_t wt[TT_CONV_WT / 2u];
+    const uint32_t k = g->kernel, ch = g->channels, n_oc = g->out_channels, taps = k * k * ch, quads = n_oc / 4u;
+    uint32_t oc, t, b, ih, iw, kh, kw, c, *q = wt;
+    for (t = 0; t < taps; t++) {
+        for (oc = 0; oc + 3u < n_oc; oc += 4u, q += 2) {
+            const int8_t *wo = w + oc * taps + t;
+            q[0] = tt_lanes(wo[0], wo[2u * taps]);
+            q[1] = tt_lanes(wo[taps], wo[3u * taps]);
+        }
     }
     for (b = 0; b < g->batch; b++) {
         for (ih = 0; ih < g->height; ih++) {
@@ -57,17 +73,15 @@ static void tt_cbe_gather(const tt_conv_geometry_t *g, const int8_t *e, const in
                     if (oh < 0) continue;
                     for (kw = 0; kw < k; kw++) {
                         int32_t ow = tt_tap_source(iw, kw, g->stride, g->pad, ow_n);
-                        const int8_t *er, *wr;
+                        const int8_t *er, *kr;
+                        const uint32_t *wr;
                         if (ow < 0) continue;
                         er = e + ((b * oh_n + (uint32_t)oh) * ow_n + (uint32_t)ow) * n_oc;
-                        wr = wt + (kh * k + kw) * ch * n_oc;
-                        for (c = 0; c + 1u < ch; c += 2u, wr += 2u * n_oc) {
-                            int32_t s0, s1;
-                            tt_dot_1x2(er, wr, wr + n_oc, n_oc, &s0, &s1);
-                            acc[c] += s0;
-                            acc[c + 1u] += s1;
-                        }
-                        if (ch & 1u) acc[ch - 1u] += tt_dot(er, wr, n_oc);
+                        wr = wt + (kh * k + kw) * ch * 2u * quads;
+                        kr = w + (kh * k + kw) * ch;
+                        for (c = 0; c + 1u < ch; c += 2u, wr += 4u * quads, kr += 2)
+                            tt_cbe_dot(er, wr, wr + 2u * quads, quads, n_oc, kr, taps, 1u, acc + c);
+                        if (ch & 1u) tt_cbe_dot(er, wr, wr, quads, n_oc, kr, taps, 0u, acc + c);
                     }
                 }
             }

@@ -39,6 +39,33 @@ static void tt_im2col(const tt_conv_geometry_t *g, const int8_t *x, uint32_t pix
     }
 }
 
+#if TT_USE_DSP
+/* tt_im2col for one input channel (first layers) on DSP cores: an interior patch is copied
+ * without a test per tap. */
+#if defined(__GNUC__) && !defined(__clang__)
+__attribute__((noinline, optimize("O2")))
+#endif
+static void tt_im2col1(const tt_conv_geometry_t *g, const int8_t *x, uint32_t pix, uint32_t oh_n, uint32_t ow_n,
+                       int8_t *p)
+{
+    const uint32_t plane = oh_n * ow_n, b = pix / plane, oh = pix % plane / ow_n, ow = pix % ow_n;
+    const uint32_t k = g->kernel, h = g->height, wd = g->width;
+    const uint32_t ih0 = oh * g->stride - g->pad, iw0 = ow * g->stride - g->pad; /* negative is large */
+    const int8_t *row = x + (b * h + ih0) * wd;
+    uint32_t kh, kw;
+    if (ih0 < h && k <= h - ih0 && iw0 < wd && k <= wd - iw0) {
+        for (row += iw0, kh = 0; kh < k; kh++, row += wd, p += k) {
+            for (kw = 0; kw < k; kw++) p[kw] = row[kw];
+        }
+        return;
+    }
+    for (kh = 0; kh < k; kh++, row += wd, p += k) {
+        const int inside = ih0 + kh < h;
+        for (kw = 0; kw < k; kw++) p[kw] = inside && iw0 + kw < wd ? row[iw0 + kw] : 0;
+    }
+}
+#endif
+
 static int32_t tt_conv_forward_patches(const tt_conv_geometry_t *g, const int8_t *x, const int8_t *w, int32_t relu,
                                    uint32_t oh_n, uint32_t ow_n, int32_t *acc)
 {
@@ -58,11 +85,18 @@ static int32_t tt_conv_forward_patches(const tt_conv_geometry_t *g, const int8_t
     for (pix = 0; pix < n_pix; pix += 2u) {
         const int two = pix + 1u < n_pix;
         int32_t *y0 = acc + pix * oc;
-        tt_im2col(g, x, pix, oh_n, ow_n, patch[0]);
-        if (two) tt_im2col(g, x, pix + 1u, oh_n, ow_n, patch[1]);
 #if TT_USE_DSP
+        if (g->channels == 1u) {
+            tt_im2col1(g, x, pix, oh_n, ow_n, patch[0]);
+            if (two) tt_im2col1(g, x, pix + 1u, oh_n, ow_n, patch[1]);
+        } else {
+            tt_im2col(g, x, pix, oh_n, ow_n, patch[0]);
+            if (two) tt_im2col(g, x, pix + 1u, oh_n, ow_n, patch[1]);
+        }
         m = tt_dense_rows2(&job, buf, patch[0], two ? patch[1] : patch[0], w, oc, y0, two ? y0 + oc : y0, m);
 #else
+        tt_im2col(g, x, pix, oh_n, ow_n, patch[0]);
+        if (two) tt_im2col(g, x, pix + 1u, oh_n, ow_n, patch[1]);
         m = tt_dense_rows2_c(patch[0], two ? patch[1] : patch[0], w, g->kernel * g->kernel * g->channels, oc, relu,
                              y0, two ? y0 + oc : y0, m);
 #endif

@@ -97,6 +97,46 @@ static void tt_grad_pack(const tt_dense_grad_rows_t *c, uint32_t *buf)
                 : "r8", "r9", "r10", "r11", "memory", "cc");                                                    \
     } while (0)
 
+/* The first two pairs of a sum: SMUAD starts it (no zeroing). */
+#define TT_GRAD_2PAIRS_FIRST                            \
+    "ldmia %[xq]!, {r8, r9, r10, r11}\n\t"              \
+    "ldrd %[e0], %[e1], [%[ep]], #8\n\t"                \
+    "sxtb16 %[t], r8\n\t"                               \
+    "smuad %[a0], %[t], %[e0]\n\t"                      \
+    "sxtb16 %[t], r8, ror #8\n\t"                       \
+    "smuad %[a1], %[t], %[e0]\n\t"                      \
+    "sxtb16 %[t], r9\n\t"                               \
+    "smuad %[a2], %[t], %[e0]\n\t"                      \
+    "sxtb16 %[t], r9, ror #8\n\t"                       \
+    "smuad %[a3], %[t], %[e0]\n\t"                      \
+    "sxtb16 %[t], r10\n\t"                              \
+    "smlad %[a0], %[t], %[e1], %[a0]\n\t"               \
+    "sxtb16 %[t], r10, ror #8\n\t"                      \
+    "smlad %[a1], %[t], %[e1], %[a1]\n\t"               \
+    "sxtb16 %[t], r11\n\t"                              \
+    "smlad %[a2], %[t], %[e1], %[a2]\n\t"               \
+    "sxtb16 %[t], r11, ror #8\n\t"                      \
+    "smlad %[a3], %[t], %[e1], %[a3]\n\t"
+
+/* TT_GRAD_QUAD for a multiple of four pairs: the first four peeled (SMUAD starts the sums), then
+ * four per iteration (half the loop tests). */
+#define TT_GRAD_QUAD4()                                                                                         \
+    do {                                                                                                        \
+        const uint32_t *epp = ep;                                                                               \
+        uint32_t e0, e1, t;                                                                                     \
+        __asm__(TT_GRAD_2PAIRS_FIRST TT_GRAD_2PAIRS                                                             \
+                "cmp %[ep], %[end]\n\t"                                                                         \
+                "beq 3f\n"                                                                                      \
+                "1:\n\t" TT_GRAD_2PAIRS TT_GRAD_2PAIRS                                                           \
+                "cmp %[ep], %[end]\n\t"                                                                         \
+                "bne 1b\n"                                                                                      \
+                "3:\n\t"                                                                                        \
+                : [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3), [xq] "+r"(xq), [ep] "+r"(epp), \
+                  [e0] "=&r"(e0), [e1] "=&r"(e1), [t] "=&r"(t)                                                 \
+                : [end] "r"(epend)                                                                              \
+                : "r8", "r9", "r10", "r11", "memory", "cc");                                                    \
+    } while (0)
+
 #if defined(__GNUC__) && !defined(__clang__)
 __attribute__((noinline, optimize("O2"))) /* -Os spills the sums */
 #endif
@@ -111,10 +151,18 @@ static void tt_dense_gradient_row_dsp(const tt_dense_grad_rows_t *c, uint32_t o,
     for (p = 0; p < full; p++, eo += 2u * n_out) ep[p] = tt_lanes(eo[0], eo[n_out]);
     for (; p < pairs; p++) ep[p] = 0u;
     if (c->batch & 1u) ep[full] = tt_lanes(eo[0], 0);
-    for (q = n_in / 4u; q != 0u; q--) {
-        TT_GRAD_QUAD();
-        out[0] = a0, out[1] = a1, out[2] = a2, out[3] = a3;
-        out += 4;
+    if (pairs % 4u == 0u) {
+        for (q = n_in / 4u; q != 0u; q--) {
+            TT_GRAD_QUAD4();
+            out[0] = a0, out[1] = a1, out[2] = a2, out[3] = a3;
+            out += 4;
+        }
+    } else {
+        for (q = n_in / 4u; q != 0u; q--) {
+            TT_GRAD_QUAD();
+            out[0] = a0, out[1] = a1, out[2] = a2, out[3] = a3;
+            out += 4;
+        }
     }
     if (n_in & 3u) {
         TT_GRAD_QUAD();

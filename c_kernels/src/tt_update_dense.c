@@ -60,11 +60,14 @@ void tt_update_apply(const tt_config_t *cfg, const tt_update_plan_t *p, int8_t *
     const uint32_t prefix = tt_hash_prefix(p->seed, p->step, p->tensor_id); /* once per call, not per weight */
     const int stochastic = cfg->grad_stochastic && right >= 1 && right <= 31;
     const int32_t mask = stochastic ? tt_low_mask(right) : 0;
+    tt_config_t down; /* the down step's two fields in a local: a store to w (int8) may alias *cfg, not it */
     uint32_t i;
+    down.down_mul = cfg->down_mul;
+    down.down_shift = cfg->down_shift;
     for (i = 0; i < n; i++) {
         int32_t g2 = g[i], d;
         if (pre != 0) g2 = tt_rshift_round1(g2, pre);
-        if (downs != 0) g2 = tt_apply_downs(cfg, g2, downs);
+        if (downs != 0) g2 = tt_apply_downs(&down, g2, downs);
         if (stochastic) d = (g2 >> right) + ((g2 & mask) > (int32_t)(tt_hash_at(prefix, (int32_t)(index0 + i)) >> (32 - right)));
         else d = tt_final_step(cfg, g2, right, prefix, index0 + i);
         w[i] = (int8_t)tt_saturate(w[i] - d, qmax);

@@ -11,7 +11,9 @@ and past both buffers, an odd number of output positions, odd and even output ch
 2, padding 0-2, ReLU on and off, unaligned x and w - and every core must print the host's
 hashes of y, header and acc. The backward error of the same geometries (random errors) runs the
 DSP cores' gather form (kernels transposed on the stack when OC*K*K*C <= 1024 bytes, else the
-scatter loops every portable build runs) and must match too.
+scatter loops every portable build runs) and must match too, and so must the gradient of the
+same geometries (the DSP cores' packed rows when x fits the 2 KB pack and C >= 2, else the
+portable rows).
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ SRC = PACKAGE_DIR / "src"
 # tt_path_helpers.h: the generator, hashes and result line the path programs share.
 HELPERS = Path(__file__).resolve().parent
 SOURCES = [SRC / f"{n}.c" for n in ("tt_conv2d_forward", "tt_conv2d_backward_error", "tt_conv_check",
-                                     "tt_conv_out_size", "tt_acc_output", "tt_requant_output", "tt_check_config")]
+                                     "tt_conv_out_size", "tt_acc_output", "tt_requant_output", "tt_check_config",
+                                     "tt_conv2d_gradient", "tt_update_dense", "tt_counter_hash", "tt_dense_forward")]
 
 MAIN = r"""
 #include <stdint.h>
@@ -43,7 +46,8 @@ MAIN = r"""
 #include "tt_path_helpers.h"
 
 static int8_t xs[TT_CFP_X + 4], ws[TT_CFP_W + 4], y[TT_CFP_Y], es[TT_CFP_Y + 4], ein[TT_CFP_X];
-static int32_t acc[TT_CFP_Y > TT_CFP_X ? TT_CFP_Y : TT_CFP_X];
+#define TT_CFP_XY (TT_CFP_Y > TT_CFP_X ? TT_CFP_Y : TT_CFP_X)
+static int32_t acc[TT_CFP_XY > TT_CFP_W ? TT_CFP_XY : TT_CFP_W]; /* also the gradient */
 
 int main(void)
 {
@@ -72,6 +76,9 @@ int main(void)
         h = fnv(2166136261u, (const uint8_t *)ein, k->b * k->h * k->w * k->c);
         h = fnv(h, (const uint8_t *)&hy, sizeof hy);
         report("CB ", c, st, fnv32(h, acc, k->b * k->h * k->w * k->c));
+        st = tt_conv2d_gradient(&g, es + k->x_off, k->hx, x, k->hw, acc, &hy);
+        h = fnv(2166136261u, (const uint8_t *)&hy, sizeof hy);
+        report("CG ", c, st, fnv32(h, acc, k->oc * k->k * k->k * k->c));
     }
     return tt_finish(0);
 }
@@ -83,6 +90,10 @@ GEOMETRIES = [
     (2, 4, 4, 6, 16, 3, 1, 1), (1, 6, 6, 6, 7, 5, 1, 0), (1, 5, 6, 3, 4, 1, 1, 0), (2, 5, 5, 5, 2, 2, 2, 0),
     (1, 6, 6, 11, 3, 5, 1, 1), (1, 5, 5, 10, 4, 5, 1, 0), (1, 5, 5, 21, 3, 5, 1, 0), (1, 3, 3, 20, 2, 5, 1, 1),
     (3, 3, 3, 1, 2, 3, 1, 0), (1, 8, 8, 4, 9, 3, 2, 2), (2, 5, 7, 7, 1, 3, 1, 1), (1, 2, 2, 64, 2, 2, 1, 0),
+    # the gradient's DSP rows: an odd batch with three channels; x past the 2 KB pack; error pairs past 64
+    (3, 5, 5, 3, 4, 3, 1, 1), (1, 6, 6, 16, 2, 3, 1, 2), (3, 9, 9, 2, 1, 3, 1, 1),
+    # one input channel with stride 2 (the DSP cores' one-channel patches, tt_im2col1)
+    (2, 7, 6, 1, 3, 3, 2, 1),
 ]
 
 
@@ -143,10 +154,10 @@ def _run(key: str, cs: list[dict], tmp_path: Path) -> dict[tuple[str, int], tupl
     assert run.passed, text[-2000:]
     got = {}
     for line in text.splitlines():
-        if line.startswith(("CF ", "CB ")):
+        if line.startswith(("CF ", "CB ", "CG ")):
             tag, idx, st, h = line.split()
             got[(tag, int(idx))] = (int(st), int(h, 16))
-    assert len(got) == 2 * len(cs), f"{key}: the program did not report every case"
+    assert len(got) == 3 * len(cs), f"{key}: the program did not report every case"
     return got
 
 
@@ -161,4 +172,4 @@ def test_conv_kernels_match_the_host(key: str, tmp_path: Path) -> None:
     assert all(st == 0 for st, _ in want.values()), "every case is a valid convolution"
     got = _run(key, cs, tmp_path)
     bad = [(k, cs[k[1]]["geo"], got[k], want[k]) for k in sorted(want) if got[k] != want[k]]
-    assert not bad, f"{len(bad)} of {2 * len(cs)} results differ from the host on {key}; first: {bad[0]}"
+    assert not bad, f"{len(bad)} of {3 * len(cs)} results differ from the host on {key}; first: {bad[0]}"

@@ -83,8 +83,8 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"no mutants: no .c or .h file of {tree.root} matches {', '.join(patterns) or '*'}")
     chosen = sample(every, args.sample, args.seed)
     if args.list:
-        for m in chosen:
-            print(f"{m.id}\t{m.file}:{m.line}:{m.col}\t{m.describe}")
+        for m in chosen:  # one line per mutant: an original spanning lines is shown on one
+            print(f"{m.id}\t{m.file}:{m.line}:{m.col}\t{' '.join(m.describe.split())}")
         print(f"{len(chosen)} of {len(every)} mutants")
         return 0
     eq_file = args.equivalents or (None if tree.user else DEFAULT_FILE)
