@@ -225,6 +225,52 @@ int tt_conf_param(const char *name, int32_t *value)
     return tt_conf_scalar(full.text, value);
 }
 
+/* ---- a case's own configuration ---- */
+
+const tt_config_t *tt_conf_config(const char *suite)
+{
+    static tt_config_t cfg;
+    const tt_tensor_t *f, *table;
+    const int32_t *v;
+    if (!tt_conf_has_input("config")) {
+        return tt_conf_preset_for(suite);
+    }
+    f = tt_conf_input("config", TT_I32, 1);
+    table = tt_conf_input("config/exp2_table", TT_I32, 1);
+    if (f == NULL || table == NULL) {
+        return NULL;
+    }
+    if (f->count != TT_CONF_CONFIG_FIELDS) {
+        tt_conf_fail("config must hold the 21 int32 fields of tt_config_t", "config");
+        return NULL;
+    }
+    v = (const int32_t *)f->data;
+    /* Declaration order of tt_config_t (reference/c_config.py, CONFIG_FIELDS). */
+    cfg.payload_bits = v[0];
+    cfg.qmax = v[1];
+    cfg.up_mul = v[2];
+    cfg.up_shift = v[3];
+    cfg.down_mul = v[4];
+    cfg.down_shift = v[5];
+    cfg.fine_steps = v[6];
+    cfg.window = v[7];
+    cfg.window_low = v[8];
+    cfg.window_high = v[9];
+    cfg.update_niti = v[10];
+    cfg.lr_shift = v[11];
+    cfg.update_margin = v[12];
+    cfg.grad_pre_bits = v[13];
+    cfg.grad_stochastic = v[14];
+    cfg.niti_mu = v[15];
+    cfg.log2e_q = v[16];
+    cfg.log2e_frac_bits = v[17];
+    cfg.softmax_frac_bits = v[18];
+    cfg.softmax_floor_bits = v[19];
+    cfg.softmax_out_bits = v[20];
+    cfg.exp2_table = (const int32_t *)table->data;
+    return &cfg;
+}
+
 /* ---- the arena ---- */
 
 /* Zones of blocks the arena no longer holds (it was rewound) are forgotten. */

@@ -28,6 +28,7 @@ from ._common import (
     n_random,
     normal_header,
 )
+from .configs import POW2_WINDOW, inputs_of
 
 # --- ReLU (4.1, 4.2) ----------------------------------------------------------------------
 
@@ -200,6 +201,26 @@ def dense_forward_cases(level: str) -> list:
         for relu in (0, 1):
             add("odd-edges", f"B={bb}, I={ii}, O={oo}: odd edges of the 2x2 blocks", ["shape", "odd-edge"],
                 _payload(odd, (bb, ii)), h7, _payload(odd, (oo, ii)), hdr(-6), relu)
+    # The window without fine steps (a config of the case's own, configs.py): a right shift above
+    # the window, left shifts only below it. Its own seed, so the cases above keep theirs.
+    pw = StableRng(DENSE_SEED + 8)
+    w_sat = [[1, 1, 1], [0, 0, 0], [0, 1, 0], [1, 0, 0]]
+    pow2: list[tuple[str, str, Any, Any, Any, Any]] = [
+        ("right", "acc 255 saturates to 127: above the window, one right shift", x_sat, h7, w_sat, h7),
+        ("right", "acc -255 saturates to -127: one right shift", x_sat, h7, [[-1, -1, -1], [0, 1, 0], [0, 0, 0],
+                                                                            [1, 0, 0]], h7),
+        ("left", "tiny accumulators: left shifts into the window, no up step",
+         _payload(pw, (b, i), -3, 3), h7, _payload(pw, (o, i), -2, 2), hdr(-5, 0, 1)),
+        ("in", "accumulator max 81: inside the window, left as it is", [[9, -3, 2], [1, 1, 1]], h7,
+         [[9, 0, 0], [1, 5, 3], [0, 0, 0], [2, 2, 2]], h7),
+        ("mlp", f"B={mb}, I={mi}, O={mo}, random payloads", _payload(pw, (mb, mi)), h7, _payload(pw, (mo, mi)),
+         hdr(-6)),
+    ]
+    for what, comment, x, hx, w, hw in pow2:
+        for relu in (0, 1):
+            c.add(f"pow2-window-{what}", f"window without fine steps: {comment}",
+                  ["config", "no-fine-steps", f"window-{what}", "relu" if relu else "no-relu"],
+                  {"x": i8(x), "h_x": hx, "w": i8(w), "h_w": hw, **inputs_of(POW2_WINDOW)}, {"relu": relu})
     return c.specs
 
 
