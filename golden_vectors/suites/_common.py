@@ -34,7 +34,7 @@ from tintin.reference.rules import Header
 
 from ..model import DTYPES, EXPECT_STATUS, STATUS_CODES
 from ..suite import CaseSpec, SuiteDef
-from .configs import CONFIG_INPUT, case_config, refused
+from .configs import CONFIG_INPUT, ConfigRefused, case_config, refused
 
 # The flag of cases made from proof counterexamples (proof_cases.py).
 PROOF_FLAG = "proof-counterexample"
@@ -235,12 +235,15 @@ def oracle_status(exc: BaseException) -> int | None:
     """The C status (tt_status_t) that matches why the exact oracle rejected a case, or None.
 
     OracleOverflow (an intermediate leaves the accumulator: the input is outside the proved
-    domain) -> TT_ERR_RANGE; a result header that does not fit int8 -> TT_ERR_HEADER.
+    domain) -> TT_ERR_RANGE; ConfigRefused (the case's own config is outside the C domain) ->
+    TT_ERR_CONFIG; a result header that does not fit int8 -> TT_ERR_HEADER.
     """
     from tintin.reference.ops import OracleOverflow
 
     if isinstance(exc, OracleOverflow):
         return STATUS_CODES["TT_ERR_RANGE"]
+    if isinstance(exc, ConfigRefused):
+        return STATUS_CODES["TT_ERR_CONFIG"]
     if isinstance(exc, OutputRangeError) and is_header_name(exc.output) and exc.dtype == "int8":
         return STATUS_CODES["TT_ERR_HEADER"]
     return None
@@ -292,6 +295,9 @@ class KernelSuite:
     # How many pointer arguments the kernel takes (cfg, geometry, inputs, outputs, headers
     # returned); each gets a rejection case with it NULL (tintin.h: TT_ERR_NULL).
     null_args: int = 0
+    # Inputs the kernel refuses all empty (n = 0: TT_ERR_SHAPE); they get one rejection case,
+    # every one of them emptied together (they share the element count n).
+    empty: tuple[str, ...] = ()
 
     def compute(self, spec: CaseSpec) -> dict[str, np.ndarray]:
         if PROOF_FLAG in spec.flags or (CONFIG_INPUT in spec.inputs and EXPECT_STATUS not in spec.params):
@@ -310,9 +316,14 @@ class KernelSuite:
             return STATUS_CODES["TT_ERR_CONFIG"]
         if NULL_ARG in params and 1 <= params[NULL_ARG] <= self.null_args:
             return STATUS_CODES["TT_ERR_NULL"]
+        if self.is_empty(inputs):
+            return STATUS_CODES["TT_ERR_SHAPE"]
         if any(np.any(np.asarray(inputs[p]) == -128) for p in self.payloads if p in inputs):
             return STATUS_CODES["TT_ERR_RANGE"]
         return self.domain(inputs, params) if self.domain is not None else None
+
+    def is_empty(self, inputs: Arrays) -> bool:
+        return bool(self.empty) and all(np.asarray(inputs[k]).size == 0 for k in self.empty if k in inputs)
 
     def compute_rejection(self, spec: CaseSpec) -> dict[str, np.ndarray]:
         """{} for a rejection case, after checking its expect_status: the status of the exact
@@ -320,7 +331,7 @@ class KernelSuite:
         inputs = {k: np.asarray(v) for k, v in spec.inputs.items()}
         params = {k: v for k, v in spec.params.items() if k != EXPECT_STATUS}
         try:
-            if NULL_ARG not in params and not refused(inputs):  # no meaning to the oracle
+            if NULL_ARG not in params and not refused(inputs) and not self.is_empty(inputs):  # no meaning to it
                 self.oracle(inputs, params)
             status = self.domain_status(inputs, params)
         except Exception as exc:  # mapped to a status, or re-raised
@@ -383,6 +394,7 @@ class KernelSuite:
         specs = list(self.cases(level))
         specs += payload_rejections(self, specs)
         specs += null_rejections(self, specs)
+        specs += empty_rejections(self, specs)
         return specs + suite_specs(self, len(specs))
 
     def suite_def(self) -> SuiteDef:
@@ -486,6 +498,18 @@ def null_rejections(k: KernelSuite, specs: Sequence[CaseSpec]) -> list[CaseSpec]
                      [REJECTION_FLAG, "null-argument"], dict(base.inputs),
                      {**base.params, NULL_ARG: i + 1, EXPECT_STATUS: STATUS_CODES["TT_ERR_NULL"]})
             for i in range(k.null_args)]
+
+
+def empty_rejections(k: KernelSuite, specs: Sequence[CaseSpec]) -> list[CaseSpec]:
+    """The suite's first ordinary case with its ``empty`` inputs of no element (n = 0)."""
+    base = next((s for s in specs if EXPECT_STATUS not in s.params), None)
+    if base is None or not k.empty:
+        return []
+    empty = {name: np.zeros((0,), dtype=np.asarray(base.inputs[name]).dtype) for name in k.empty}
+    return [CaseSpec(f"{k.name}/reject-empty-{len(specs):04d}",
+                     f"{base.id} with {', '.join(k.empty)} of no element: {k.kernel} refuses n = 0",
+                     [REJECTION_FLAG, "empty"], {**base.inputs, **empty},
+                     {**base.params, EXPECT_STATUS: STATUS_CODES["TT_ERR_SHAPE"]})]
 
 
 def n_random(level: str, ci: int, thorough: int) -> int:

@@ -28,6 +28,8 @@ TABLE_INPUT = "config/exp2_table"
 # The window without fine steps (spec 3.6: left shifts only, one right shift above the window):
 # neither preset has it (tintin has both, niti neither).
 POW2_WINDOW = TINTIN.replace(name="pow2-window", fine_steps=False)
+# The window up to qmax: a requantised maximum that rounds to qmax + 1 before saturating is in it.
+WIDE_WINDOW = TINTIN.replace(name="wide-window", window_high=127)
 
 
 def config_inputs(fields: Mapping[str, int], table: Sequence[int]) -> dict[str, np.ndarray]:
@@ -56,11 +58,19 @@ def refused(inputs: Mapping[str, Any]) -> bool:
     return fields is not None and bool(c_config_problems(fields))
 
 
+class ConfigRefused(ValueError):
+    """The case's configuration is outside the C domain: the kernel must return TT_ERR_CONFIG."""
+
+
 def case_config(inputs: Mapping[str, Any], base: NumericsConfig) -> NumericsConfig:
-    """The configuration a case runs with: its own (decoded) or ``base``."""
+    """The configuration a case runs with: its own (decoded) or ``base``; ConfigRefused outside
+    the C domain."""
     fields = case_fields(inputs)
     if fields is None:
         return base
+    problems = c_config_problems(fields)
+    if problems:
+        raise ConfigRefused(f"configuration refused: {'; '.join(problems)}")
     table = [int(v) for v in np.asarray(inputs[TABLE_INPUT]).reshape(-1)]
     return config_from_c(fields, table, base)
 

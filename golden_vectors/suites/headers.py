@@ -159,6 +159,7 @@ def requantise_cases(level: str) -> list:
 
 REQUANTISE = KernelSuite(
     name="requantise",
+    empty=("acc",),
     null_args=4,
     kernel="tt_requantise",
     description="Requantisation (spec 3.5): shift = max(0, bitwidth(max|acc|) - 7), "
@@ -239,6 +240,7 @@ def window_cases(level: str) -> list:
 
 WINDOW = KernelSuite(
     name="window",
+    empty=("q",),
     null_args=3,
     payloads=("q",),
     kernel="tt_window",

@@ -28,7 +28,7 @@ from ._common import (
     n_random,
     normal_header,
 )
-from .configs import POW2_WINDOW, inputs_of
+from .configs import POW2_WINDOW, WIDE_WINDOW, inputs_of
 
 # --- ReLU (4.1, 4.2) ----------------------------------------------------------------------
 
@@ -213,6 +213,8 @@ def dense_forward_cases(level: str) -> list:
          _payload(pw, (b, i), -3, 3), h7, _payload(pw, (o, i), -2, 2), hdr(-5, 0, 1)),
         ("in", "accumulator max 81: inside the window, left as it is", [[9, -3, 2], [1, 1, 1]], h7,
          [[9, 0, 0], [1, 5, 3], [0, 0, 0], [2, 2, 2]], h7),
+        ("left", "accumulator max 19: exactly one left shift, nothing else", [[4, -1, 2], [1, 1, 1]], h7,
+         [[5, 1, 0], [1, 2, 3], [0, 0, 0], [2, 2, 2]], h7),
         ("mlp", f"B={mb}, I={mi}, O={mo}, random payloads", _payload(pw, (mb, mi)), h7, _payload(pw, (mo, mi)),
          hdr(-6)),
     ]
@@ -221,6 +223,11 @@ def dense_forward_cases(level: str) -> list:
             c.add(f"pow2-window-{what}", f"window without fine steps: {comment}",
                   ["config", "no-fine-steps", f"window-{what}", "relu" if relu else "no-relu"],
                   {"x": i8(x), "h_x": hx, "w": i8(w), "h_w": hw, **inputs_of(POW2_WINDOW)}, {"relu": relu})
+    for relu in (0, 1):  # the plan must see the saturated maximum (127, in the window), not 128
+        c.add("wide-window-saturate", "window_high = 127: acc 255 requantises to 127.5, rounds to 128 and "
+              "saturates to 127, inside the window (no down step)", ["config", "saturate-high", "in-window",
+                                                                    "relu" if relu else "no-relu"],
+              {"x": i8(x_sat), "h_x": h7, "w": i8(w_sat), "h_w": h7, **inputs_of(WIDE_WINDOW)}, {"relu": relu})
     return c.specs
 
 
@@ -413,6 +420,7 @@ def update_cases(suite: str, seed: int, cfg: NumericsConfig) -> Any:
 
 UPDATE_TINTIN = KernelSuite(
     name="update_tintin",
+    empty=("w", "g"),
     null_args=4,
     payloads=("w",),
     kernel="tt_update_dense",
@@ -430,6 +438,7 @@ UPDATE_TINTIN = KernelSuite(
 
 UPDATE_NITI = KernelSuite(
     name="update_niti",
+    empty=("w", "g"),
     null_args=4,
     payloads=("w",),
     kernel="tt_update_dense",

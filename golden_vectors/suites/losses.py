@@ -150,6 +150,7 @@ def mse_cases(level: str) -> list:
 
 MSE_ERROR = KernelSuite(
     name="mse_error",
+    empty=("y", "t"),
     null_args=5,
     payloads=("y", "t"),
     kernel="tt_mse_error",
