@@ -295,9 +295,10 @@ class KernelSuite:
     # How many pointer arguments the kernel takes (cfg, geometry, inputs, outputs, headers
     # returned); each gets a rejection case with it NULL (tintin.h: TT_ERR_NULL).
     null_args: int = 0
-    # Inputs the kernel refuses all empty (n = 0: TT_ERR_SHAPE); they get one rejection case,
-    # every one of them emptied together (they share the element count n).
-    empty: tuple[str, ...] = ()
+    # Dimensions the kernel refuses at zero (tintin.h: TT_ERR_SHAPE): each group is one rejection
+    # case, the suite's first ordinary case with every (input, axis) of the group cut to size 0
+    # (inputs sharing a dimension are cut together).
+    zero_dims: tuple[tuple[tuple[str, int], ...], ...] = ()
 
     def compute(self, spec: CaseSpec) -> dict[str, np.ndarray]:
         if PROOF_FLAG in spec.flags or (CONFIG_INPUT in spec.inputs and EXPECT_STATUS not in spec.params):
@@ -323,7 +324,10 @@ class KernelSuite:
         return self.domain(inputs, params) if self.domain is not None else None
 
     def is_empty(self, inputs: Arrays) -> bool:
-        return bool(self.empty) and all(np.asarray(inputs[k]).size == 0 for k in self.empty if k in inputs)
+        """A zero_dims input of no element (the C kernel checks its dimensions before anything but
+        its config and pointers)."""
+        names = {name for group in self.zero_dims for name, _ in group}
+        return any(np.asarray(inputs[k]).size == 0 for k in names if k in inputs)
 
     def compute_rejection(self, spec: CaseSpec) -> dict[str, np.ndarray]:
         """{} for a rejection case, after checking its expect_status: the status of the exact
@@ -501,15 +505,22 @@ def null_rejections(k: KernelSuite, specs: Sequence[CaseSpec]) -> list[CaseSpec]
 
 
 def empty_rejections(k: KernelSuite, specs: Sequence[CaseSpec]) -> list[CaseSpec]:
-    """The suite's first ordinary case with its ``empty`` inputs of no element (n = 0)."""
+    """The suite's first ordinary case once per zero_dims group, those dimensions cut to 0."""
     base = next((s for s in specs if EXPECT_STATUS not in s.params), None)
-    if base is None or not k.empty:
+    if base is None:
         return []
-    empty = {name: np.zeros((0,), dtype=np.asarray(base.inputs[name]).dtype) for name in k.empty}
-    return [CaseSpec(f"{k.name}/reject-empty-{len(specs):04d}",
-                     f"{base.id} with {', '.join(k.empty)} of no element: {k.kernel} refuses n = 0",
-                     [REJECTION_FLAG, "empty"], {**base.inputs, **empty},
-                     {**base.params, EXPECT_STATUS: STATUS_CODES["TT_ERR_SHAPE"]})]
+    out: list[CaseSpec] = []
+    for group in k.zero_dims:
+        cut = {}
+        for name, axis in group:
+            a = np.asarray(base.inputs[name])
+            cut[name] = np.take(a, np.arange(0), axis=axis)
+        what = ", ".join(f"dimension {axis} of {name}" for name, axis in group)
+        out.append(CaseSpec(f"{k.name}/reject-empty-{len(specs) + len(out):04d}",
+                            f"{base.id} with {what} zero: {k.kernel} refuses a zero dimension",
+                            [REJECTION_FLAG, "empty"], {**base.inputs, **cut},
+                            {**base.params, EXPECT_STATUS: STATUS_CODES["TT_ERR_SHAPE"]}))
+    return out
 
 
 def n_random(level: str, ci: int, thorough: int) -> int:

@@ -159,7 +159,7 @@ def requantise_cases(level: str) -> list:
 
 REQUANTISE = KernelSuite(
     name="requantise",
-    empty=("acc",),
+    zero_dims=((("acc", 0),),),
     null_args=4,
     kernel="tt_requantise",
     description="Requantisation (spec 3.5): shift = max(0, bitwidth(max|acc|) - 7), "
@@ -240,7 +240,7 @@ def window_cases(level: str) -> list:
 
 WINDOW = KernelSuite(
     name="window",
-    empty=("q",),
+    zero_dims=((("q", 0),),),
     null_args=3,
     payloads=("q",),
     kernel="tt_window",

@@ -299,6 +299,7 @@ def dense_gradient_cases(level: str) -> list:
 
 DENSE_FORWARD = KernelSuite(
     name="dense_forward",
+    zero_dims=((("x", 0),), (("w", 0),), (("x", 1), ("w", 1))),
     null_args=6,
     payloads=("x", "w"),
     kernel="tt_dense_forward",
@@ -313,6 +314,7 @@ DENSE_FORWARD = KernelSuite(
 
 DENSE_BACKWARD_ERROR = KernelSuite(
     name="dense_backward_error",
+    zero_dims=((("e", 0),), (("e", 1), ("w", 0)), (("w", 1),)),
     null_args=6,
     payloads=("e", "w"),
     kernel="tt_dense_backward_error",
@@ -327,6 +329,7 @@ DENSE_BACKWARD_ERROR = KernelSuite(
 
 DENSE_GRADIENT = KernelSuite(
     name="dense_gradient",
+    zero_dims=((("e", 0), ("x", 0)), (("e", 1),), (("x", 1),)),
     null_args=4,
     payloads=("e", "x"),
     kernel="tt_dense_gradient",
@@ -420,7 +423,7 @@ def update_cases(suite: str, seed: int, cfg: NumericsConfig) -> Any:
 
 UPDATE_TINTIN = KernelSuite(
     name="update_tintin",
-    empty=("w", "g"),
+    zero_dims=((("w", 0), ("g", 0)),),
     null_args=4,
     payloads=("w",),
     kernel="tt_update_dense",
@@ -438,7 +441,7 @@ UPDATE_TINTIN = KernelSuite(
 
 UPDATE_NITI = KernelSuite(
     name="update_niti",
-    empty=("w", "g"),
+    zero_dims=((("w", 0), ("g", 0)),),
     null_args=4,
     payloads=("w",),
     kernel="tt_update_dense",

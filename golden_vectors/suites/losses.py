@@ -150,7 +150,7 @@ def mse_cases(level: str) -> list:
 
 MSE_ERROR = KernelSuite(
     name="mse_error",
-    empty=("y", "t"),
+    zero_dims=((("y", 0), ("t", 0)),),
     null_args=5,
     payloads=("y", "t"),
     kernel="tt_mse_error",
