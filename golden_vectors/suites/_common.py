@@ -513,7 +513,7 @@ def empty_rejections(k: KernelSuite, specs: Sequence[CaseSpec]) -> list[CaseSpec
     for group in k.zero_dims:
         cut = {}
         for name, axis in group:
-            a = np.asarray(base.inputs[name])
+            a = np.asarray(cut.get(name, base.inputs[name]))
             cut[name] = np.take(a, np.arange(0), axis=axis)
         what = ", ".join(f"dimension {axis} of {name}" for name, axis in group)
         out.append(CaseSpec(f"{k.name}/reject-empty-{len(specs) + len(out):04d}",

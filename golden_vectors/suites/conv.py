@@ -424,6 +424,7 @@ def maxpool2d_backward_cases(level: str) -> list[CaseSpec]:
 
 CONV2D_FORWARD = KernelSuite(
     name="conv2d_forward",
+    zero_dims=((("x", 0),), (("x", 1),), (("x", 2),), (("x", 3), ("w", 3)), (("w", 0),), (("w", 1), ("w", 2))),
     null_args=7,
     payloads=("x", "w"),
     kernel="tt_conv2d_forward",
