@@ -231,12 +231,16 @@ def is_header_name(name: str) -> bool:
     return name == "h" or name.startswith("h_") or name.endswith(("/h", "_h"))
 
 
+class ZeroDimension(ValueError):
+    """An input of a zero_dims group has no element: the kernel must return TT_ERR_SHAPE."""
+
+
 def oracle_status(exc: BaseException) -> int | None:
     """The C status (tt_status_t) that matches why the exact oracle rejected a case, or None.
 
     OracleOverflow (an intermediate leaves the accumulator: the input is outside the proved
     domain) -> TT_ERR_RANGE; ConfigRefused (the case's own config is outside the C domain) ->
-    TT_ERR_CONFIG; a result header that does not fit int8 -> TT_ERR_HEADER.
+    TT_ERR_CONFIG; ZeroDimension -> TT_ERR_SHAPE; a result header that does not fit int8 -> TT_ERR_HEADER.
     """
     from tintin.reference.ops import OracleOverflow
 
@@ -244,6 +248,8 @@ def oracle_status(exc: BaseException) -> int | None:
         return STATUS_CODES["TT_ERR_RANGE"]
     if isinstance(exc, ConfigRefused):
         return STATUS_CODES["TT_ERR_CONFIG"]
+    if isinstance(exc, ZeroDimension):
+        return STATUS_CODES["TT_ERR_SHAPE"]
     if isinstance(exc, OutputRangeError) and is_header_name(exc.output) and exc.dtype == "int8":
         return STATUS_CODES["TT_ERR_HEADER"]
     return None
@@ -383,6 +389,8 @@ class KernelSuite:
         return out
 
     def oracle(self, inputs: Arrays, params: Mapping[str, int]) -> dict[str, np.ndarray]:
+        if self.is_empty(inputs):
+            raise ZeroDimension(f"{self.kernel}: a dimension is zero")
         return self.oracle_with(case_config(inputs, self.cfg), inputs, params)
 
     def oracle_with(self, cfg: NumericsConfig, inputs: Arrays, params: Mapping[str, int]) -> dict[str, np.ndarray]:
