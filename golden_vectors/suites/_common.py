@@ -235,12 +235,17 @@ class ZeroDimension(ValueError):
     """An input of a zero_dims group has no element: the kernel must return TT_ERR_SHAPE."""
 
 
+class HeaderNotNormal(ValueError):
+    """A header input of a KernelSuite's ``headers`` out of normal form: TT_ERR_RANGE."""
+
+
 def oracle_status(exc: BaseException) -> int | None:
     """The C status (tt_status_t) that matches why the exact oracle rejected a case, or None.
 
     OracleOverflow (an intermediate leaves the accumulator: the input is outside the proved
     domain) -> TT_ERR_RANGE; ConfigRefused (the case's own config is outside the C domain) ->
-    TT_ERR_CONFIG; ZeroDimension -> TT_ERR_SHAPE; a result header that does not fit int8 -> TT_ERR_HEADER.
+    TT_ERR_CONFIG; ZeroDimension -> TT_ERR_SHAPE; HeaderNotNormal -> TT_ERR_RANGE; a result header
+    that does not fit int8 -> TT_ERR_HEADER.
     """
     from tintin.reference.ops import OracleOverflow
 
@@ -250,6 +255,8 @@ def oracle_status(exc: BaseException) -> int | None:
         return STATUS_CODES["TT_ERR_CONFIG"]
     if isinstance(exc, ZeroDimension):
         return STATUS_CODES["TT_ERR_SHAPE"]
+    if isinstance(exc, HeaderNotNormal):
+        return STATUS_CODES["TT_ERR_RANGE"]
     if isinstance(exc, OutputRangeError) and is_header_name(exc.output) and exc.dtype == "int8":
         return STATUS_CODES["TT_ERR_HEADER"]
     return None
@@ -305,6 +312,9 @@ class KernelSuite:
     # case, the suite's first ordinary case with every (input, axis) of the group cut to size 0
     # (inputs sharing a dimension are cut together).
     zero_dims: tuple[tuple[tuple[str, int], ...], ...] = ()
+    # Header inputs the kernel refuses out of normal form (U, D in [0, 2], not both non-zero:
+    # TT_ERR_RANGE); each gets rejection cases with U or D at 3 or -1 and with U = D = 1.
+    headers: tuple[str, ...] = ()
 
     def compute(self, spec: CaseSpec) -> dict[str, np.ndarray]:
         if PROOF_FLAG in spec.flags or (CONFIG_INPUT in spec.inputs and EXPECT_STATUS not in spec.params):
@@ -325,9 +335,21 @@ class KernelSuite:
             return STATUS_CODES["TT_ERR_NULL"]
         if self.is_empty(inputs):
             return STATUS_CODES["TT_ERR_SHAPE"]
-        if any(np.any(np.asarray(inputs[p]) == -128) for p in self.payloads if p in inputs):
+        if self.bad_header(inputs):
+            return STATUS_CODES["TT_ERR_RANGE"]
+        # -128 is outside the payloads of 8-bit configurations (a case's own config may have 16)
+        qmax = case_config(inputs, self.cfg).qmax
+        if qmax == 127 and any(np.any(np.asarray(inputs[p]) == -128) for p in self.payloads if p in inputs):
             return STATUS_CODES["TT_ERR_RANGE"]
         return self.domain(inputs, params) if self.domain is not None else None
+
+    def bad_header(self, inputs: Arrays) -> bool:
+        """A header input out of normal form."""
+        for name in self.headers:
+            _, u, d = (int(v) for v in np.asarray(inputs[name]).reshape(-1)[:3])
+            if not (0 <= u <= 2 and 0 <= d <= 2 and not (u > 0 and d > 0)):
+                return True
+        return False
 
     def is_empty(self, inputs: Arrays) -> bool:
         """A zero_dims input of no element (the C kernel checks its dimensions before anything but
@@ -391,6 +413,8 @@ class KernelSuite:
     def oracle(self, inputs: Arrays, params: Mapping[str, int]) -> dict[str, np.ndarray]:
         if self.is_empty(inputs):
             raise ZeroDimension(f"{self.kernel}: a dimension is zero")
+        if self.bad_header(inputs):
+            raise HeaderNotNormal(f"{self.kernel}: a header is not in normal form")
         return self.oracle_with(case_config(inputs, self.cfg), inputs, params)
 
     def oracle_with(self, cfg: NumericsConfig, inputs: Arrays, params: Mapping[str, int]) -> dict[str, np.ndarray]:
@@ -407,6 +431,7 @@ class KernelSuite:
         specs += payload_rejections(self, specs)
         specs += null_rejections(self, specs)
         specs += empty_rejections(self, specs)
+        specs += header_rejections(self, specs)
         return specs + suite_specs(self, len(specs))
 
     def suite_def(self) -> SuiteDef:
@@ -519,7 +544,7 @@ def empty_rejections(k: KernelSuite, specs: Sequence[CaseSpec]) -> list[CaseSpec
         return []
     out: list[CaseSpec] = []
     for group in k.zero_dims:
-        cut = {}
+        cut: dict[str, np.ndarray] = {}
         for name, axis in group:
             a = np.asarray(cut.get(name, base.inputs[name]))
             cut[name] = np.take(a, np.arange(0), axis=axis)
@@ -528,6 +553,26 @@ def empty_rejections(k: KernelSuite, specs: Sequence[CaseSpec]) -> list[CaseSpec
                             f"{base.id} with {what} zero: {k.kernel} refuses a zero dimension",
                             [REJECTION_FLAG, "empty"], {**base.inputs, **cut},
                             {**base.params, EXPECT_STATUS: STATUS_CODES["TT_ERR_SHAPE"]}))
+    return out
+
+
+# (U, D) just outside normal form: each bound of tt_header_ok once
+BAD_FINE_PARTS = ((3, 0), (0, 3), (-1, 0), (0, -1), (1, 1))
+
+
+def header_rejections(k: KernelSuite, specs: Sequence[CaseSpec]) -> list[CaseSpec]:
+    """The suite's first ordinary case with each ``headers`` input out of normal form."""
+    base = next((s for s in specs if EXPECT_STATUS not in s.params), None)
+    if base is None:
+        return []
+    out: list[CaseSpec] = []
+    for name in k.headers:
+        s_ = int(np.asarray(base.inputs[name]).reshape(-1)[0])
+        for u, d in BAD_FINE_PARTS:
+            out.append(CaseSpec(f"{k.name}/reject-header-{len(specs) + len(out):04d}",
+                                f"{base.id} with {name} = ({s_}, {u}, {d}), not in normal form",
+                                [REJECTION_FLAG, "header-form"], {**base.inputs, name: hdr(s_, u, d)},
+                                {**base.params, EXPECT_STATUS: STATUS_CODES["TT_ERR_RANGE"]}))
     return out
 
 

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from tintin.reference.c_config import CONFIG_FIELDS, c_config_problems, c_fields, config_from_c
-from tintin.reference.config import TINTIN, NumericsConfig, exp2_table
+from tintin.reference.config import TINTIN, NumericsConfig, exp2_table, unchecked_widths
 
 CONFIG_INPUT = "config"
 TABLE_INPUT = "config/exp2_table"
@@ -28,6 +28,9 @@ TABLE_INPUT = "config/exp2_table"
 # The window without fine steps (spec 3.6: left shifts only, one right shift above the window):
 # neither preset has it (tintin has both, niti neither).
 POW2_WINDOW = TINTIN.replace(name="pow2-window", fine_steps=False)
+# 16-bit payloads (the C accepts them; the kernels that store int8 refuse them themselves).
+with unchecked_widths():
+    PAYLOAD16 = TINTIN.replace(name="payload16", payload_bits=16, grad_pre_bits=16, softmax_out_bits=15)
 # The window up to qmax: a requantised maximum that rounds to qmax + 1 before saturating is in it.
 WIDE_WINDOW = TINTIN.replace(name="wide-window", window_high=127)
 
@@ -81,8 +84,6 @@ def _with(**changes: int) -> dict[str, int]:
 
 def _terms_cfg(up: tuple[int, ...] | None = None, down: tuple[int, ...] | None = None,
                **changes: Any) -> NumericsConfig:
-    from tintin.reference.config import unchecked_widths
-
     with unchecked_widths():
         return TINTIN.replace(name="bound", up_terms=up or TINTIN.up_terms, down_terms=down or TINTIN.down_terms,
                               **changes)

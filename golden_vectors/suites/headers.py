@@ -32,7 +32,7 @@ from ._common import (
     normal_header,
     thirds,
 )
-from .configs import POW2_WINDOW, inputs_of
+from .configs import PAYLOAD16, POW2_WINDOW, inputs_of
 
 # --- normalize_header (2.3) -----------------------------------------------------------------
 
@@ -222,6 +222,11 @@ def window_cases(level: str) -> list:
           {"q": _payload_with_max(rng, (2, 3), 127, False), "h": hdr(3, 1, 0)})
     c.add("qmax-both", "both +127 and -127 present: one down step, symmetric", ["qmax", "above-window"],
           {"q": i8([[127, -127, 0], [1, -1, 64]]), "h": hdr(-7)})
+    # A 16-bit configuration: -128 is a payload like any other (the kernel's 4-byte scan for it
+    # runs only for qmax = 127); the window steps it down.
+    c.add("payload16-128", "payload_bits = 16: q holds -128 (legal), max|q| 128 is above the window",
+          ["config", "payload-16", "above-window"],
+          {"q": i8([[-128, 5, 7, -3], [100, 0, -128, 1]]), "h": hdr(-7), **inputs_of(PAYLOAD16)})
     # The window without fine steps (a config of the case's own, configs.py): left shifts only
     # below the window, one right shift above it. Its own seed, so the cases around keep theirs.
     pw = StableRng(WIN_SEED + 1)
@@ -240,6 +245,7 @@ def window_cases(level: str) -> list:
 
 WINDOW = KernelSuite(
     name="window",
+    headers=("h",),
     zero_dims=((("q", 0),),),
     null_args=3,
     payloads=("q",),

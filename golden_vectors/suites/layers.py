@@ -264,6 +264,11 @@ def dense_backward_error_cases(level: str) -> list:
         add("random", f"seeded random errors (|e| <= {me}), weights and headers", ["random"],
             _payload(rng, (bb, oo), -me, me), normal_header(rng, -20, 10), _payload(rng, (oo, ii)),
             normal_header(rng, -20, 10))
+    # B * I = 3 (mod 4): the requantiser's 4-at-a-time maximum ends one short (its own seed)
+    odd = StableRng(DENSE_SEED + 9)
+    for bb, oo, ii in ((1, 4, 3), (3, 2, 5), (5, 3, 7)):
+        add("odd-count", f"B={bb}, O={oo}, I={ii}: {bb * ii} outputs, 3 past a multiple of 4", ["shape", "odd-count"],
+            _payload(odd, (bb, oo)), h7, _payload(odd, (oo, ii)), hdr(-6))
     return c.specs
 
 
@@ -299,6 +304,7 @@ def dense_gradient_cases(level: str) -> list:
 
 DENSE_FORWARD = KernelSuite(
     name="dense_forward",
+    headers=("h_x", "h_w"),
     zero_dims=((("x", 0),), (("w", 0),), (("x", 1), ("w", 1))),
     null_args=6,
     payloads=("x", "w"),
@@ -354,6 +360,11 @@ def _update(o: Any, cfg: NumericsConfig, x: Arrays, p: Mapping[str, int]) -> dic
 
 # Edges of the aligned (tintin) rule that mean nothing to the NITI rule.
 ALIGNED_ONLY_FLAGS = {"cap", "left-shift", "window-left", "fine-steps", "downs-1", "downs-2", "wide-shift", "pre-shift"}
+
+
+def rng_free_gradient(rng: StableRng) -> np.ndarray:
+    """A small gradient (|g| < 2^10, far finer than W) that moves W by a unit at most."""
+    return rng.magnitudes(1 << 10, (3, 4))
 
 
 def update_cases(suite: str, seed: int, cfg: NumericsConfig) -> Any:
@@ -416,6 +427,17 @@ def update_cases(suite: str, seed: int, cfg: NumericsConfig) -> Any:
                 _payload(rng, (o_, i_), -mw, mw), normal_header(rng, -12, -2), rng.magnitudes(INT32_MAX, (o_, i_)),
                 normal_header(rng, -40, 0), (rng.integer(INT32_MIN, INT32_MAX), rng.integer(0, 1 << 20)),
                 rng.integer(0, 3))
+        if cfg.update_rule == "aligned":  # the window without fine steps on the updated weights (configs.py)
+            pw = StableRng(seed + 1)
+            for what, w_pw, comment in (
+                ("left", _payload(pw, (3, 4), -20, 20), "small W (max <= 20): left shifts only, no up step"),
+                ("left", i8([[20, -17, 3, 0], [5, 9, -1, 2], [0, 0, 1, -8]]), "max|W| 20 -> 17..20: one left shift"),
+                ("right", _full((3, 4), 120), "W 120: above the window, one right shift"),
+            ):
+                c.add(f"pow2-window-{what}", f"window without fine steps: {comment}",
+                      ["config", "no-fine-steps", f"window-{what}"],
+                      {"w": w_pw, "h_w": h7, "g": rng_free_gradient(pw), "h_g": hdr(-18), "seed": i32(1234),
+                       "step": i32(5), **inputs_of(POW2_WINDOW)}, {"tensor_id": 0})
         return c.specs
 
     return cases
