@@ -22,6 +22,19 @@ static uint32_t tt_conf_peak;
 #define TT_CONF_GUARD_BYTES 16u
 #define TT_CONF_GUARD_BYTE 0xA5u
 #define TT_CONF_MAX_GUARDS 64u
+
+/* Under AddressSanitizer (the host build) the zones are also poisoned, so a kernel that reads
+ * past a buffer into one is reported too (a canary sees only writes). ASan tracks 8-byte
+ * granules: a zone sharing a granule with a block stays readable in that granule. */
+#if defined(__SANITIZE_ADDRESS__)
+void __asan_poison_memory_region(void const volatile *addr, size_t size);
+void __asan_unpoison_memory_region(void const volatile *addr, size_t size);
+#define TT_CONF_POISON(p, n) __asan_poison_memory_region((p), (n))
+#define TT_CONF_UNPOISON(p, n) __asan_unpoison_memory_region((p), (n))
+#else
+#define TT_CONF_POISON(p, n) ((void)(p), (void)(n))
+#define TT_CONF_UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
 static uint32_t tt_conf_guard_start[TT_CONF_MAX_GUARDS]; /* byte offsets, increasing */
 static uint32_t tt_conf_guard_end[TT_CONF_MAX_GUARDS];
 static const char *tt_conf_guard_after[TT_CONF_MAX_GUARDS]; /* the buffer the zone follows */
@@ -286,9 +299,11 @@ static uint32_t tt_conf_guard_put(uint32_t start, const char *after)
 {
     uint32_t end = (start + TT_CONF_GUARD_BYTES + 3u) & ~3u, i;
     unsigned char *bytes = (unsigned char *)tt_conf_arena;
+    TT_CONF_UNPOISON(bytes + start, end - start);
     for (i = start; i < end; i++) {
         bytes[i] = (unsigned char)TT_CONF_GUARD_BYTE;
     }
+    TT_CONF_POISON(bytes + start, end - start);
     if (tt_conf_n_guards < TT_CONF_MAX_GUARDS) {
         tt_conf_guard_start[tt_conf_n_guards] = start;
         tt_conf_guard_end[tt_conf_n_guards] = end;
@@ -306,6 +321,7 @@ static int tt_conf_guards_ok(void)
     uint32_t g, i;
     tt_conf_guards_forget();
     for (g = 0; g < tt_conf_n_guards; g++) {
+        TT_CONF_UNPOISON(bytes + tt_conf_guard_start[g], tt_conf_guard_end[g] - tt_conf_guard_start[g]);
         for (i = tt_conf_guard_start[g]; i < tt_conf_guard_end[g]; i++) {
             if (bytes[i] != (unsigned char)TT_CONF_GUARD_BYTE) {
                 tt_conf_line_start("ERROR");
@@ -323,6 +339,7 @@ static int tt_conf_guards_ok(void)
                 return 0;
             }
         }
+        TT_CONF_POISON(bytes + tt_conf_guard_start[g], tt_conf_guard_end[g] - tt_conf_guard_start[g]);
     }
     return 1;
 }
@@ -362,6 +379,7 @@ void *tt_conf_alloc(uint32_t count, size_t elem_size, const char *what)
     }
     bytes = count << log2_size;
     block = (char *)tt_conf_arena + tt_conf_used;
+    TT_CONF_UNPOISON(block, bytes); /* a zone of an earlier case may have been here */
     tt_conf_used = tt_conf_guard_put(tt_conf_used + bytes, what);
     if (tt_conf_used > tt_conf_peak) {
         tt_conf_peak = tt_conf_used;
