@@ -96,7 +96,8 @@ def test_unbuildable_and_hanging_mutants(tmp_path: Path) -> None:
     assert past.status == KILLED and "stopped (exit status 1)" in past.detail
     # A read one past acc changes no output (it reads a canary, never 0x7fffffff): only the poisoned
     # zone sees it.
-    read = run_mutant(run, _by_hand("tt_relu_forward.c", "acc[i] > 0 ?", "acc[i] > 0 && acc[i + 1u] != 0x7fffffff ?"), 0)
+    read = run_mutant(run, _by_hand("tt_relu_forward.c", "acc[i] > 0 ?", "acc[i] > 0 && acc[i + 1u] != 0x7fffffff ?"),
+                      0)
     assert read.status == KILLED and "stopped (exit status 1)" in read.detail
 
 
