@@ -266,7 +266,8 @@ def dense_backward_error_cases(level: str) -> list:
             normal_header(rng, -20, 10))
     # B * I = 3 (mod 4): the requantiser's 4-at-a-time maximum ends one short (its own seed)
     odd = StableRng(DENSE_SEED + 9)
-    for bb, oo, ii in ((1, 4, 3), (3, 2, 5), (5, 3, 7)):
+    # (130, 3, 5): past the DSP build's 128-row chunks (TT_BE_ROWS), an odd n_out and an input tail
+    for bb, oo, ii in ((1, 4, 3), (3, 2, 5), (5, 3, 7), (130, 3, 5)):
         add("odd-count", f"B={bb}, O={oo}, I={ii}: {bb * ii} outputs, 3 past a multiple of 4", ["shape", "odd-count"],
             _payload(odd, (bb, oo)), h7, _payload(odd, (oo, ii)), hdr(-6))
     return c.specs
@@ -295,6 +296,13 @@ def dense_gradient_cases(level: str) -> list:
             _payload(rng, (b, o)), hdr(*he), _payload(rng, (b, i)), hdr(*hx))
     add("single", "B = O = I = 1", ["shape", "single-element"], [[-127]], h7, [[127]], hdr(-6))
     add("mlp-shape", f"B={mb}, O={mo}, I={mi}", ["shape"], _payload(rng, (mb, mo)), h7, _payload(rng, (mb, mi)), h7)
+    # The DSP build packs x when (n_in + 3) / 4 * pairs * 2 <= 512 words (pairs = (B + 3) / 4 * 2, at
+    # most 64): B = 8 with n_in 256 (512 words, packed) and 257 (520, not), B = 130 (66 pairs, not),
+    # and input tails. Their own seed, so the cases above keep theirs.
+    pk = StableRng(DENSE_SEED + 10)
+    for bb, oo, ii in ((8, 2, 256), (8, 2, 257), (9, 1, 253), (130, 1, 3), (128, 1, 5), (5, 3, 7)):
+        add("pack-edge", f"B={bb}, O={oo}, I={ii}: edges of the DSP build's packed inputs", ["shape", "pack-edge"],
+            _payload(pk, (bb, oo)), h7, _payload(pk, (bb, ii)), h7)
     for _ in range(n_random(level, 8, 150)):
         bb, oo, ii = rng.choice([(b, o, i), (mb, mo, mi)])
         add("random", "seeded random errors, inputs and headers", ["random"],
