@@ -22,6 +22,19 @@ static uint32_t tt_conf_peak;
 #define TT_CONF_GUARD_BYTES 16u
 #define TT_CONF_GUARD_BYTE 0xA5u
 #define TT_CONF_MAX_GUARDS 64u
+
+/* Under AddressSanitizer (the host build) the zones are also poisoned, so a kernel that reads
+ * past a buffer into one is reported too (a canary sees only writes). ASan tracks 8-byte
+ * granules: a zone sharing a granule with a block stays readable in that granule. */
+#if defined(__SANITIZE_ADDRESS__)
+void __asan_poison_memory_region(void const volatile *addr, size_t size);
+void __asan_unpoison_memory_region(void const volatile *addr, size_t size);
+#define TT_CONF_POISON(p, n) __asan_poison_memory_region((p), (n))
+#define TT_CONF_UNPOISON(p, n) __asan_unpoison_memory_region((p), (n))
+#else
+#define TT_CONF_POISON(p, n) ((void)(p), (void)(n))
+#define TT_CONF_UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
 static uint32_t tt_conf_guard_start[TT_CONF_MAX_GUARDS]; /* byte offsets, increasing */
 static uint32_t tt_conf_guard_end[TT_CONF_MAX_GUARDS];
 static const char *tt_conf_guard_after[TT_CONF_MAX_GUARDS]; /* the buffer the zone follows */
@@ -225,6 +238,52 @@ int tt_conf_param(const char *name, int32_t *value)
     return tt_conf_scalar(full.text, value);
 }
 
+/* ---- a case's own configuration ---- */
+
+const tt_config_t *tt_conf_config(const char *suite)
+{
+    static tt_config_t cfg;
+    const tt_tensor_t *f, *table;
+    const int32_t *v;
+    if (!tt_conf_has_input("config")) {
+        return tt_conf_preset_for(suite);
+    }
+    f = tt_conf_input("config", TT_I32, 1);
+    table = tt_conf_input("config/exp2_table", TT_I32, 1);
+    if (f == NULL || table == NULL) {
+        return NULL;
+    }
+    if (f->count != TT_CONF_CONFIG_FIELDS) {
+        tt_conf_fail("config must hold the 21 int32 fields of tt_config_t", "config");
+        return NULL;
+    }
+    v = (const int32_t *)f->data;
+    /* Declaration order of tt_config_t (reference/c_config.py, CONFIG_FIELDS). */
+    cfg.payload_bits = v[0];
+    cfg.qmax = v[1];
+    cfg.up_mul = v[2];
+    cfg.up_shift = v[3];
+    cfg.down_mul = v[4];
+    cfg.down_shift = v[5];
+    cfg.fine_steps = v[6];
+    cfg.window = v[7];
+    cfg.window_low = v[8];
+    cfg.window_high = v[9];
+    cfg.update_niti = v[10];
+    cfg.lr_shift = v[11];
+    cfg.update_margin = v[12];
+    cfg.grad_pre_bits = v[13];
+    cfg.grad_stochastic = v[14];
+    cfg.niti_mu = v[15];
+    cfg.log2e_q = v[16];
+    cfg.log2e_frac_bits = v[17];
+    cfg.softmax_frac_bits = v[18];
+    cfg.softmax_floor_bits = v[19];
+    cfg.softmax_out_bits = v[20];
+    cfg.exp2_table = (const int32_t *)table->data;
+    return &cfg;
+}
+
 /* ---- the arena ---- */
 
 /* Zones of blocks the arena no longer holds (it was rewound) are forgotten. */
@@ -240,9 +299,11 @@ static uint32_t tt_conf_guard_put(uint32_t start, const char *after)
 {
     uint32_t end = (start + TT_CONF_GUARD_BYTES + 3u) & ~3u, i;
     unsigned char *bytes = (unsigned char *)tt_conf_arena;
+    TT_CONF_UNPOISON(bytes + start, end - start);
     for (i = start; i < end; i++) {
         bytes[i] = (unsigned char)TT_CONF_GUARD_BYTE;
     }
+    TT_CONF_POISON(bytes + start, end - start);
     if (tt_conf_n_guards < TT_CONF_MAX_GUARDS) {
         tt_conf_guard_start[tt_conf_n_guards] = start;
         tt_conf_guard_end[tt_conf_n_guards] = end;
@@ -260,6 +321,7 @@ static int tt_conf_guards_ok(void)
     uint32_t g, i;
     tt_conf_guards_forget();
     for (g = 0; g < tt_conf_n_guards; g++) {
+        TT_CONF_UNPOISON(bytes + tt_conf_guard_start[g], tt_conf_guard_end[g] - tt_conf_guard_start[g]);
         for (i = tt_conf_guard_start[g]; i < tt_conf_guard_end[g]; i++) {
             if (bytes[i] != (unsigned char)TT_CONF_GUARD_BYTE) {
                 tt_conf_line_start("ERROR");
@@ -277,6 +339,7 @@ static int tt_conf_guards_ok(void)
                 return 0;
             }
         }
+        TT_CONF_POISON(bytes + tt_conf_guard_start[g], tt_conf_guard_end[g] - tt_conf_guard_start[g]);
     }
     return 1;
 }
@@ -316,6 +379,7 @@ void *tt_conf_alloc(uint32_t count, size_t elem_size, const char *what)
     }
     bytes = count << log2_size;
     block = (char *)tt_conf_arena + tt_conf_used;
+    TT_CONF_UNPOISON(block, bytes); /* a zone of an earlier case may have been here */
     tt_conf_used = tt_conf_guard_put(tt_conf_used + bytes, what);
     if (tt_conf_used > tt_conf_peak) {
         tt_conf_peak = tt_conf_used;

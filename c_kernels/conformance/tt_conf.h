@@ -60,6 +60,13 @@ void tt_conf_use_suite_configs(const tt_conf_suite_config_t *table, uint32_t n);
  * (NITI for update_niti, train_step_mlp_niti and train_step_cnn_niti, TINTIN otherwise). */
 const tt_config_t *tt_conf_preset_for(const char *suite);
 
+/* The config a runner calls its kernel with: the case's own when it has the inputs "config"
+ * (int32[TT_CONF_CONFIG_FIELDS], the fields of tt_config_t in declaration order) and
+ * "config/exp2_table" (golden_vectors/suites/configs.py), else tt_conf_preset_for(suite).
+ * NULL (after an ERROR line) when those inputs are malformed. Valid until the next case. */
+#define TT_CONF_CONFIG_FIELDS 21u
+const tt_config_t *tt_conf_config(const char *suite);
+
 /* ---- case context ---- */
 void tt_conf_begin(const tt_case_t *c, const char *suite);
 int tt_conf_end(void);

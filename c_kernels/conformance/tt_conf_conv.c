@@ -76,7 +76,7 @@ int tt_run_case_conv2d_forward(const tt_case_t *c, const char *suite)
     wv = tt_conf_copy_i8(w);
     acc = (int32_t *)tt_conf_alloc(n_out, 4u, "acc (scratch)");
     y = (int8_t *)tt_conf_alloc(n_out, 1u, "y");
-    if (y != NULL && tt_conf_status(tt_conv2d_forward(TT_CONF_ARG(1, tt_conf_preset_for(suite)), TT_CONF_ARG(2, &g), TT_CONF_ARG(3, xv), h_x, TT_CONF_ARG(4, wv), h_w, (int32_t)relu_u,
+    if (y != NULL && tt_conf_status(tt_conv2d_forward(TT_CONF_ARG(1, tt_conf_config(suite)), TT_CONF_ARG(2, &g), TT_CONF_ARG(3, xv), h_x, TT_CONF_ARG(4, wv), h_w, (int32_t)relu_u,
                                                       TT_CONF_ARG(5, acc), TT_CONF_ARG(6, y), TT_CONF_ARG(7, &h_y)),
                                     "tt_conv2d_forward")) {
         tt_conf_check("y", TT_I8, y, n_out);
@@ -116,7 +116,7 @@ int tt_run_case_conv2d_backward_error(const tt_case_t *c, const char *suite)
     wv = tt_conf_copy_i8(w);
     acc = (int32_t *)tt_conf_alloc(n_in, 4u, "acc (scratch)");
     e_in = (int8_t *)tt_conf_alloc(n_in, 1u, "e_in");
-    if (e_in != NULL && tt_conf_status(tt_conv2d_backward_error(TT_CONF_ARG(1, tt_conf_preset_for(suite)), TT_CONF_ARG(2, &g), TT_CONF_ARG(3, ev), h_e, TT_CONF_ARG(4, wv), h_w, TT_CONF_ARG(5, acc),
+    if (e_in != NULL && tt_conf_status(tt_conv2d_backward_error(TT_CONF_ARG(1, tt_conf_config(suite)), TT_CONF_ARG(2, &g), TT_CONF_ARG(3, ev), h_e, TT_CONF_ARG(4, wv), h_w, TT_CONF_ARG(5, acc),
                                                                 TT_CONF_ARG(6, e_in), TT_CONF_ARG(7, &h_e_in)),
                                        "tt_conv2d_backward_error")) {
         tt_conf_check("e_in", TT_I8, e_in, n_in);
@@ -401,10 +401,10 @@ static void run_cnn_train_mode(const void *ctx, tt_grad_mode_t mode)
         tt_set_step((int32_t)k); /* later failure lines name the step */
         if (!load_cnn_batch(model, k, n_x, x, labels)) break;
         if (dflt) {
-            st = tt_train_step_seq(tt_conf_preset_for(suite), model, &state, x, h_x, labels, NULL, h_none, &ws,
+            st = tt_train_step_seq(tt_conf_config(suite), model, &state, x, h_x, labels, NULL, h_none, &ws,
                                    &metrics);
         } else {
-            st = tt_train_step_seq_mode(tt_conf_preset_for(suite), model, &state, x, h_x, labels, NULL, h_none, &ws,
+            st = tt_train_step_seq_mode(tt_conf_config(suite), model, &state, x, h_x, labels, NULL, h_none, &ws,
                                         mode, &metrics);
         }
         if (!tt_conf_status(st, dflt ? "tt_train_step_seq" : "tt_train_step_seq_mode")) break;

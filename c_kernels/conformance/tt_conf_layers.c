@@ -29,7 +29,7 @@ int tt_run_case_dense_forward(const tt_case_t *c, const char *suite)
     wv = tt_conf_copy_i8(w);
     acc = (int32_t *)tt_conf_alloc(batch * n_out, 4u, "acc (scratch)");
     y = (int8_t *)tt_conf_alloc(batch * n_out, 1u, "y");
-    if (y != NULL && tt_conf_status(tt_dense_forward(TT_CONF_ARG(1, tt_conf_preset_for(suite)), TT_CONF_ARG(2, xv), h_x, TT_CONF_ARG(3, wv), h_w, batch, n_in, n_out,
+    if (y != NULL && tt_conf_status(tt_dense_forward(TT_CONF_ARG(1, tt_conf_config(suite)), TT_CONF_ARG(2, xv), h_x, TT_CONF_ARG(3, wv), h_w, batch, n_in, n_out,
                                                      relu, TT_CONF_ARG(4, acc), TT_CONF_ARG(5, y), TT_CONF_ARG(6, &h_y)),
                                     "tt_dense_forward")) {
         tt_conf_check("y", TT_I8, y, batch * n_out);
@@ -56,7 +56,7 @@ int tt_run_case_dense_backward_error(const tt_case_t *c, const char *suite)
     wv = tt_conf_copy_i8(w);
     acc = (int32_t *)tt_conf_alloc(batch * n_in, 4u, "acc (scratch)");
     e_in = (int8_t *)tt_conf_alloc(batch * n_in, 1u, "e_in");
-    if (e_in != NULL && tt_conf_status(tt_dense_backward_error(TT_CONF_ARG(1, tt_conf_preset_for(suite)), TT_CONF_ARG(2, ev), h_e, TT_CONF_ARG(3, wv), h_w, batch, n_in,
+    if (e_in != NULL && tt_conf_status(tt_dense_backward_error(TT_CONF_ARG(1, tt_conf_config(suite)), TT_CONF_ARG(2, ev), h_e, TT_CONF_ARG(3, wv), h_w, batch, n_in,
                                                                n_out, TT_CONF_ARG(4, acc), TT_CONF_ARG(5, e_in), TT_CONF_ARG(6, &h_e_in)),
                                        "tt_dense_backward_error")) {
         tt_conf_check("e_in", TT_I8, e_in, batch * n_in);
@@ -131,7 +131,7 @@ static int run_update(const tt_case_t *c, const char *suite)
     }
     wv = tt_conf_copy_i8(w); /* updated in place */
     gv = tt_conf_copy_i32(g); /* used as scratch by the kernel */
-    if (gv != NULL && tt_conf_status(tt_update_dense(TT_CONF_ARG(1, tt_conf_preset_for(suite)), TT_CONF_ARG(2, wv), TT_CONF_ARG(3, &h_w), TT_CONF_ARG(4, gv), h_g, w->count, seed, step,
+    if (gv != NULL && tt_conf_status(tt_update_dense(TT_CONF_ARG(1, tt_conf_config(suite)), TT_CONF_ARG(2, wv), TT_CONF_ARG(3, &h_w), TT_CONF_ARG(4, gv), h_g, w->count, seed, step,
                                                      tensor_id),
                                      "tt_update_dense")) {
         tt_conf_check("w", TT_I8, wv, w->count);
@@ -168,7 +168,7 @@ int tt_run_case_softmax_xent_error(const tt_case_t *c, const char *suite)
     lv = tt_conf_copy_i32(labels);
     u = (int32_t *)tt_conf_alloc(classes, 4u, "u (scratch)");
     e = (int8_t *)tt_conf_alloc(batch * classes, 1u, "e");
-    if (e != NULL && tt_conf_status(tt_softmax_xent_error(TT_CONF_ARG(1, tt_conf_preset_for(suite)), TT_CONF_ARG(2, zv), h_z, TT_CONF_ARG(3, lv), batch, classes, TT_CONF_ARG(4, u), TT_CONF_ARG(5, e),
+    if (e != NULL && tt_conf_status(tt_softmax_xent_error(TT_CONF_ARG(1, tt_conf_config(suite)), TT_CONF_ARG(2, zv), h_z, TT_CONF_ARG(3, lv), batch, classes, TT_CONF_ARG(4, u), TT_CONF_ARG(5, e),
                                                           TT_CONF_ARG(6, &h_e)),
                                     "tt_softmax_xent_error")) {
         tt_conf_check("e", TT_I8, e, batch * classes);
@@ -192,7 +192,7 @@ int tt_run_case_mse_error(const tt_case_t *c, const char *suite)
     yv = tt_conf_copy_i8(y);
     tv = tt_conf_copy_i8(t);
     e = (int8_t *)tt_conf_alloc(y->count, 1u, "e");
-    if (e != NULL && tt_conf_status(tt_mse_error(TT_CONF_ARG(1, tt_conf_preset_for(suite)), TT_CONF_ARG(2, yv), h_y, TT_CONF_ARG(3, tv), h_t, y->count, TT_CONF_ARG(4, e), TT_CONF_ARG(5, &h_e)),
+    if (e != NULL && tt_conf_status(tt_mse_error(TT_CONF_ARG(1, tt_conf_config(suite)), TT_CONF_ARG(2, yv), h_y, TT_CONF_ARG(3, tv), h_t, y->count, TT_CONF_ARG(4, e), TT_CONF_ARG(5, &h_e)),
                                     "tt_mse_error")) {
         tt_conf_check("e", TT_I8, e, y->count);
         tt_conf_check_header("h_e", h_e);

@@ -90,7 +90,7 @@ static int run_fine(const tt_case_t *c, const char *suite, fine_fn fn, const cha
     if (x == NULL) return tt_conf_end();
     xv = tt_conf_copy_i32(x);
     y = (int32_t *)tt_conf_alloc(x->count, 4u, "y");
-    if (y != NULL && tt_conf_status(fn(TT_CONF_ARG(1, tt_conf_preset_for(suite)), TT_CONF_ARG(2, xv), TT_CONF_ARG(3, y), x->count), kernel)) {
+    if (y != NULL && tt_conf_status(fn(TT_CONF_ARG(1, tt_conf_config(suite)), TT_CONF_ARG(2, xv), TT_CONF_ARG(3, y), x->count), kernel)) {
         tt_conf_check("y", TT_I32, y, x->count);
     }
     return tt_conf_end();
@@ -137,7 +137,7 @@ int tt_run_case_requantise(const tt_case_t *c, const char *suite)
     av = tt_conf_copy_i32(acc);
     q = (int8_t *)tt_conf_alloc(acc->count, 1u, "q");
     if (q != NULL &&
-        tt_conf_status(tt_requantise(TT_CONF_ARG(1, tt_conf_preset_for(suite)), TT_CONF_ARG(2, av), acc->count, h, TT_CONF_ARG(3, q), TT_CONF_ARG(4, &h_out)), "tt_requantise")) {
+        tt_conf_status(tt_requantise(TT_CONF_ARG(1, tt_conf_config(suite)), TT_CONF_ARG(2, av), acc->count, h, TT_CONF_ARG(3, q), TT_CONF_ARG(4, &h_out)), "tt_requantise")) {
         tt_conf_check("q", TT_I8, q, acc->count);
         tt_conf_check_header("h", h_out);
     }
@@ -153,7 +153,7 @@ int tt_run_case_window(const tt_case_t *c, const char *suite)
     q = tt_conf_input("q", TT_I8, -1);
     if (q == NULL || !tt_conf_header("h", &h)) return tt_conf_end();
     qv = tt_conf_copy_i8(q); /* the window works in place */
-    if (qv != NULL && tt_conf_status(tt_window(TT_CONF_ARG(1, tt_conf_preset_for(suite)), TT_CONF_ARG(2, qv), q->count, TT_CONF_ARG(3, &h)), "tt_window")) {
+    if (qv != NULL && tt_conf_status(tt_window(TT_CONF_ARG(1, tt_conf_config(suite)), TT_CONF_ARG(2, qv), q->count, TT_CONF_ARG(3, &h)), "tt_window")) {
         tt_conf_check("q", TT_I8, qv, q->count);
         tt_conf_check_header("h", h);
     }
@@ -170,7 +170,7 @@ int tt_run_case_rescale_to_coarser(const tt_case_t *c, const char *suite)
     if (x == NULL || !tt_conf_header("h_from", &h_from) || !tt_conf_header("h_to", &h_to)) return tt_conf_end();
     xv = tt_conf_copy_i32(x);
     y = (int32_t *)tt_conf_alloc(x->count, 4u, "y");
-    if (y != NULL && tt_conf_status(tt_rescale_to_coarser(TT_CONF_ARG(1, tt_conf_preset_for(suite)), TT_CONF_ARG(2, xv), x->count, h_from, h_to, TT_CONF_ARG(3, y)),
+    if (y != NULL && tt_conf_status(tt_rescale_to_coarser(TT_CONF_ARG(1, tt_conf_config(suite)), TT_CONF_ARG(2, xv), x->count, h_from, h_to, TT_CONF_ARG(3, y)),
                                     "tt_rescale_to_coarser")) {
         tt_conf_check("y", TT_I32, y, x->count);
     }

@@ -157,10 +157,10 @@ static void run_train_mode(const void *ctx, tt_grad_mode_t mode)
         tt_set_step((int32_t)k); /* later failure lines name the step */
         if (!load_batch(model, k, x, labels, target)) break;
         if (dflt) {
-            st = tt_train_step_mlp(tt_conf_preset_for(suite), model, &state, x, h_x, labels, target, h_target, &ws,
+            st = tt_train_step_mlp(tt_conf_config(suite), model, &state, x, h_x, labels, target, h_target, &ws,
                                    &metrics);
         } else {
-            st = tt_train_step_seq_mode(tt_conf_preset_for(suite), &seq, &state, x, h_x, labels, target, h_target,
+            st = tt_train_step_seq_mode(tt_conf_config(suite), &seq, &state, x, h_x, labels, target, h_target,
                                         &ws, mode, &metrics);
         }
         if (!tt_conf_status(st, dflt ? "tt_train_step_mlp" : "tt_train_step_seq_mode")) break;

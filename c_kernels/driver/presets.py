@@ -1,8 +1,8 @@
 """Generate ``tt_presets.h``: the reference presets (TINTIN, NITI) as C ``tt_config_t`` values.
 
 The C kernels take every constant from a ``tt_config_t``; this module is the only place
-that turns a ``NumericsConfig`` into one, so C and Python cannot drift apart. The header is
-a build product (written into a build folder, never committed)::
+that turns a ``NumericsConfig`` into a C value (the fields themselves: reference/c_config.py),
+so C and Python cannot drift apart. The header is a build product (written into a build folder, never committed)::
 
     static const int32_t tt_exp2_table_tintin[64] = { ... };
     static const tt_config_t TT_PRESET_TINTIN = { .payload_bits = 8, ... };
@@ -15,34 +15,10 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from tintin import atomic
+from tintin.reference.c_config import CONFIG_FIELDS, c_fields
 from tintin.reference.config import PRESETS, SPEC_VERSION, NumericsConfig
 
 HEADER_NAME = "tt_presets.h"
-
-# tt_config_t fields in declaration order (c_kernels/include/tintin.h), without exp2_table.
-CONFIG_FIELDS: tuple[str, ...] = (
-    "payload_bits",
-    "qmax",
-    "up_mul",
-    "up_shift",
-    "down_mul",
-    "down_shift",
-    "fine_steps",
-    "window",
-    "window_low",
-    "window_high",
-    "update_niti",
-    "lr_shift",
-    "update_margin",
-    "grad_pre_bits",
-    "grad_stochastic",
-    "niti_mu",
-    "log2e_q",
-    "log2e_frac_bits",
-    "softmax_frac_bits",
-    "softmax_floor_bits",
-    "softmax_out_bits",
-)
 
 
 class PresetError(ValueError):
@@ -67,31 +43,7 @@ def config_fields(cfg: NumericsConfig) -> dict[str, int]:
     # NumericsConfig refuses acc_bits < 31 anyway, spec 6.1), so no golden could be exact.
     if cfg.acc_bits != 32:
         raise PresetError(f"config {cfg.name!r}: the C kernels need acc_bits = 32, got {cfg.acc_bits}")
-    fields = {
-        "payload_bits": cfg.payload_bits,
-        "qmax": cfg.qmax,
-        "up_mul": cfg.up.multiplier,
-        "up_shift": cfg.up.shift,
-        "down_mul": cfg.down.multiplier,
-        "down_shift": cfg.down.shift,
-        "fine_steps": int(cfg.fine_steps),
-        "window": int(cfg.window),
-        "window_low": cfg.window_low,
-        "window_high": cfg.window_high,
-        "update_niti": int(cfg.update_rule == "niti"),
-        "lr_shift": cfg.lr_shift,
-        "update_margin": cfg.update_margin,
-        "grad_pre_bits": cfg.grad_pre_bits,
-        "grad_stochastic": int(cfg.grad_rounding == "stochastic"),
-        "niti_mu": cfg.niti_mu,
-        "log2e_q": cfg.log2e_q,
-        "log2e_frac_bits": cfg.log2e_frac_bits,
-        "softmax_frac_bits": cfg.softmax_frac_bits,
-        "softmax_floor_bits": cfg.softmax_floor_bits,
-        "softmax_out_bits": cfg.softmax_out_bits,
-    }
-    assert tuple(fields) == CONFIG_FIELDS  # one list of fields, kept in step with tintin.h
-    return fields
+    return c_fields(cfg)
 
 
 def _table_lines(ident: str, table: tuple[int, ...]) -> list[str]:

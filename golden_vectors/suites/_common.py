@@ -34,6 +34,7 @@ from tintin.reference.rules import Header
 
 from ..model import DTYPES, EXPECT_STATUS, NULL_ARG, STATUS_CODES
 from ..suite import CaseSpec, SuiteDef
+from .configs import CONFIG_INPUT, ConfigRefused, case_config, refused
 
 # The flag of cases made from proof counterexamples (proof_cases.py).
 PROOF_FLAG = "proof-counterexample"
@@ -227,15 +228,31 @@ def is_header_name(name: str) -> bool:
     return name == "h" or name.startswith("h_") or name.endswith(("/h", "_h"))
 
 
+class ZeroDimension(ValueError):
+    """An input of a zero_dims group has no element: the kernel must return TT_ERR_SHAPE."""
+
+
+class HeaderNotNormal(ValueError):
+    """A header input of a KernelSuite's ``headers`` out of normal form: TT_ERR_RANGE."""
+
+
 def oracle_status(exc: BaseException) -> int | None:
     """The C status (tt_status_t) that matches why the exact oracle rejected a case, or None.
 
     OracleOverflow (an intermediate leaves the accumulator: the input is outside the proved
-    domain) -> TT_ERR_RANGE; a result header that does not fit int8 -> TT_ERR_HEADER.
+    domain) -> TT_ERR_RANGE; ConfigRefused (the case's own config is outside the C domain) ->
+    TT_ERR_CONFIG; ZeroDimension -> TT_ERR_SHAPE; HeaderNotNormal -> TT_ERR_RANGE; a result header
+    that does not fit int8 -> TT_ERR_HEADER.
     """
     from tintin.reference.ops import OracleOverflow
 
     if isinstance(exc, OracleOverflow):
+        return STATUS_CODES["TT_ERR_RANGE"]
+    if isinstance(exc, ConfigRefused):
+        return STATUS_CODES["TT_ERR_CONFIG"]
+    if isinstance(exc, ZeroDimension):
+        return STATUS_CODES["TT_ERR_SHAPE"]
+    if isinstance(exc, HeaderNotNormal):
         return STATUS_CODES["TT_ERR_RANGE"]
     if isinstance(exc, OutputRangeError) and is_header_name(exc.output) and exc.dtype == "int8":
         return STATUS_CODES["TT_ERR_HEADER"]
@@ -288,10 +305,17 @@ class KernelSuite:
     # How many pointer arguments the kernel takes (cfg, geometry, inputs, outputs, headers
     # returned); each gets a rejection case with it NULL (tintin.h: TT_ERR_NULL).
     null_args: int = 0
+    # Dimensions the kernel refuses at zero (tintin.h: TT_ERR_SHAPE): each group is one rejection
+    # case, the suite's first ordinary case with every (input, axis) of the group cut to size 0
+    # (inputs sharing a dimension are cut together).
+    zero_dims: tuple[tuple[tuple[str, int], ...], ...] = ()
+    # Header inputs the kernel refuses out of normal form (U, D in [0, 2], not both non-zero:
+    # TT_ERR_RANGE); each gets rejection cases with U or D at 3 or -1 and with U = D = 1.
+    headers: tuple[str, ...] = ()
 
     def compute(self, spec: CaseSpec) -> dict[str, np.ndarray]:
-        if PROOF_FLAG in spec.flags:
-            return self.compute_exact(spec)
+        if PROOF_FLAG in spec.flags or (CONFIG_INPUT in spec.inputs and EXPECT_STATUS not in spec.params):
+            return self.compute_exact(spec)  # a case's own config: the exact oracle must agree with JAX
         if EXPECT_STATUS in spec.params:
             return self.compute_rejection(spec)
         inputs = {k: np.asarray(v) for k, v in spec.inputs.items()}
@@ -302,11 +326,33 @@ class KernelSuite:
 
     def domain_status(self, inputs: Arrays, params: Mapping[str, int]) -> int | None:
         """The status the C kernel gives inputs outside its documented domain, or None."""
+        if refused(inputs):  # the kernels check their config first
+            return STATUS_CODES["TT_ERR_CONFIG"]
         if NULL_ARG in params and 1 <= params[NULL_ARG] <= self.null_args:
             return STATUS_CODES["TT_ERR_NULL"]
-        if any(np.any(np.asarray(inputs[p]) == -128) for p in self.payloads if p in inputs):
+        if self.is_empty(inputs):
+            return STATUS_CODES["TT_ERR_SHAPE"]
+        if self.bad_header(inputs):
+            return STATUS_CODES["TT_ERR_RANGE"]
+        # -128 is outside the payloads of 8-bit configurations (a case's own config may have 16)
+        qmax = case_config(inputs, self.cfg).qmax
+        if qmax == 127 and any(np.any(np.asarray(inputs[p]) == -128) for p in self.payloads if p in inputs):
             return STATUS_CODES["TT_ERR_RANGE"]
         return self.domain(inputs, params) if self.domain is not None else None
+
+    def bad_header(self, inputs: Arrays) -> bool:
+        """A header input out of normal form."""
+        for name in self.headers:
+            _, u, d = (int(v) for v in np.asarray(inputs[name]).reshape(-1)[:3])
+            if not (0 <= u <= 2 and 0 <= d <= 2 and not (u > 0 and d > 0)):
+                return True
+        return False
+
+    def is_empty(self, inputs: Arrays) -> bool:
+        """A zero_dims input of no element (the C kernel checks its dimensions before anything but
+        its config and pointers)."""
+        names = {name for group in self.zero_dims for name, _ in group}
+        return any(np.asarray(inputs[k]).size == 0 for k in names if k in inputs)
 
     def compute_rejection(self, spec: CaseSpec) -> dict[str, np.ndarray]:
         """{} for a rejection case, after checking its expect_status: the status of the exact
@@ -314,7 +360,7 @@ class KernelSuite:
         inputs = {k: np.asarray(v) for k, v in spec.inputs.items()}
         params = {k: v for k, v in spec.params.items() if k != EXPECT_STATUS}
         try:
-            if NULL_ARG not in params:  # a NULL pointer has no meaning to the oracle
+            if NULL_ARG not in params and not refused(inputs) and not self.is_empty(inputs):  # no meaning to it
                 self.oracle(inputs, params)
             status = self.domain_status(inputs, params)
         except Exception as exc:  # mapped to a status, or re-raised
@@ -354,7 +400,7 @@ class KernelSuite:
             n = inputs[self.rows[0]].shape[0]
             padded = pad_rows({k: inputs[k] for k in self.rows}, padded_size(n))
             inputs = {k: padded.get(k, v) for k, v in inputs.items()}
-        raw = _jit_kernel(self.fn, self.cfg, static)(inputs, traced)
+        raw = _jit_kernel(self.fn, case_config(inputs, self.cfg), static)(inputs, traced)
         out = {}
         for name, dtype in self.outputs.items():
             arr = to_golden(raw[name], dtype, name)
@@ -362,7 +408,11 @@ class KernelSuite:
         return out
 
     def oracle(self, inputs: Arrays, params: Mapping[str, int]) -> dict[str, np.ndarray]:
-        return self.oracle_with(self.cfg, inputs, params)
+        if self.is_empty(inputs):
+            raise ZeroDimension(f"{self.kernel}: a dimension is zero")
+        if self.bad_header(inputs):
+            raise HeaderNotNormal(f"{self.kernel}: a header is not in normal form")
+        return self.oracle_with(case_config(inputs, self.cfg), inputs, params)
 
     def oracle_with(self, cfg: NumericsConfig, inputs: Arrays, params: Mapping[str, int]) -> dict[str, np.ndarray]:
         """The exact oracle under another config (the suite's own: ``oracle``)."""
@@ -377,6 +427,8 @@ class KernelSuite:
         specs = list(self.cases(level))
         specs += payload_rejections(self, specs)
         specs += null_rejections(self, specs)
+        specs += empty_rejections(self, specs)
+        specs += header_rejections(self, specs)
         return specs + suite_specs(self, len(specs))
 
     def suite_def(self) -> SuiteDef:
@@ -480,6 +532,45 @@ def null_rejections(k: KernelSuite, specs: Sequence[CaseSpec]) -> list[CaseSpec]
                      [REJECTION_FLAG, "null-argument"], dict(base.inputs),
                      {**base.params, NULL_ARG: i + 1, EXPECT_STATUS: STATUS_CODES["TT_ERR_NULL"]})
             for i in range(k.null_args)]
+
+
+def empty_rejections(k: KernelSuite, specs: Sequence[CaseSpec]) -> list[CaseSpec]:
+    """The suite's first ordinary case once per zero_dims group, those dimensions cut to 0."""
+    base = next((s for s in specs if EXPECT_STATUS not in s.params), None)
+    if base is None:
+        return []
+    out: list[CaseSpec] = []
+    for group in k.zero_dims:
+        cut: dict[str, np.ndarray] = {}
+        for name, axis in group:
+            a = np.asarray(cut.get(name, base.inputs[name]))
+            cut[name] = np.take(a, np.arange(0), axis=axis)
+        what = ", ".join(f"dimension {axis} of {name}" for name, axis in group)
+        out.append(CaseSpec(f"{k.name}/reject-empty-{len(specs) + len(out):04d}",
+                            f"{base.id} with {what} zero: {k.kernel} refuses a zero dimension",
+                            [REJECTION_FLAG, "empty"], {**base.inputs, **cut},
+                            {**base.params, EXPECT_STATUS: STATUS_CODES["TT_ERR_SHAPE"]}))
+    return out
+
+
+# (U, D) just outside normal form: each bound of tt_header_ok once
+BAD_FINE_PARTS = ((3, 0), (0, 3), (-1, 0), (0, -1), (1, 1))
+
+
+def header_rejections(k: KernelSuite, specs: Sequence[CaseSpec]) -> list[CaseSpec]:
+    """The suite's first ordinary case with each ``headers`` input out of normal form."""
+    base = next((s for s in specs if EXPECT_STATUS not in s.params), None)
+    if base is None:
+        return []
+    out: list[CaseSpec] = []
+    for name in k.headers:
+        s_ = int(np.asarray(base.inputs[name]).reshape(-1)[0])
+        for u, d in BAD_FINE_PARTS:
+            out.append(CaseSpec(f"{k.name}/reject-header-{len(specs) + len(out):04d}",
+                                f"{base.id} with {name} = ({s_}, {u}, {d}), not in normal form",
+                                [REJECTION_FLAG, "header-form"], {**base.inputs, name: hdr(s_, u, d)},
+                                {**base.params, EXPECT_STATUS: STATUS_CODES["TT_ERR_RANGE"]}))
+    return out
 
 
 def n_random(level: str, ci: int, thorough: int) -> int:

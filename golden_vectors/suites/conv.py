@@ -240,6 +240,15 @@ def conv2d_forward_cases(level: str) -> list[CaseSpec]:
         add("random", f"seeded random payloads (|x| <= {mx}, |w| <= {mw}) and headers", ["random"], geo,
             _payload(rng, geo.x_shape, -mx, mx), normal_header(rng, -20, 10), _payload(rng, geo.w_shape, -mw, mw),
             normal_header(rng, -20, 10), rng.integer(0, 1))
+    # Patches longer than the im2col buffer (TT_CONV_PATCH: 256 taps on the portable build, 512 with
+    # the DSP) take the direct loops: K*K*C = 261 (direct on the portable build only) and 513 (on
+    # every build), with padding, stride and ReLU. Their own seed, so the cases above keep theirs.
+    big = StableRng(CONV_SEED + 9)
+    for geo in (Geo(1, 5, 5, 29, 3, 3, 1, 1), Geo(1, 4, 5, 57, 2, 3, 2, 1)):
+        for relu in (0, 1):
+            add("long-patch", f"K*K*C = {geo.k * geo.k * geo.c}: past the im2col buffer, the direct loops",
+                ["shape", "long-patch", "pad-border"], geo, _payload(big, geo.x_shape), H7,
+                _payload(big, geo.w_shape), hdr(-6), relu)
     return c.specs
 
 
@@ -424,6 +433,7 @@ def maxpool2d_backward_cases(level: str) -> list[CaseSpec]:
 
 CONV2D_FORWARD = KernelSuite(
     name="conv2d_forward",
+    zero_dims=((("x", 0),), (("x", 1),), (("x", 2),), (("x", 3), ("w", 3)), (("w", 0),), (("w", 1), ("w", 2))),
     null_args=7,
     payloads=("x", "w"),
     kernel="tt_conv2d_forward",

@@ -32,6 +32,7 @@ from ._common import (
     normal_header,
     thirds,
 )
+from .configs import PAYLOAD16, POW2_WINDOW, inputs_of
 
 # --- normalize_header (2.3) -----------------------------------------------------------------
 
@@ -158,6 +159,7 @@ def requantise_cases(level: str) -> list:
 
 REQUANTISE = KernelSuite(
     name="requantise",
+    zero_dims=((("acc", 0),),),
     null_args=4,
     kernel="tt_requantise",
     description="Requantisation (spec 3.5): shift = max(0, bitwidth(max|acc|) - 7), "
@@ -220,6 +222,19 @@ def window_cases(level: str) -> list:
           {"q": _payload_with_max(rng, (2, 3), 127, False), "h": hdr(3, 1, 0)})
     c.add("qmax-both", "both +127 and -127 present: one down step, symmetric", ["qmax", "above-window"],
           {"q": i8([[127, -127, 0], [1, -1, 64]]), "h": hdr(-7)})
+    # A 16-bit configuration: -128 is a payload like any other (the kernel's 4-byte scan for it
+    # runs only for qmax = 127); the window steps it down.
+    c.add("payload16-128", "payload_bits = 16: q holds -128 (legal), max|q| 128 is above the window",
+          ["config", "payload-16", "above-window"],
+          {"q": i8([[-128, 5, 7, -3], [100, 0, -128, 1]]), "h": hdr(-7), **inputs_of(PAYLOAD16)})
+    # The window without fine steps (a config of the case's own, configs.py): left shifts only
+    # below the window, one right shift above it. Its own seed, so the cases around keep theirs.
+    pw = StableRng(WIN_SEED + 1)
+    for m in (0, 1, 2, 3, 15, 16, 17, 31, 32, 33, 63, 64, 100, 111, 112, 113, 120, 127):
+        h = WIN_HEADERS[m % len(WIN_HEADERS)]
+        c.add(f"pow2-window-{m:03d}", f"window without fine steps, max|q| = {m}, header {h}",
+              ["config", "no-fine-steps", *_window_flags(m, POW2_WINDOW)[:1]],
+              {"q": _payload_with_max(pw, (2, 3), m, m % 2 == 1), "h": hdr(*h), **inputs_of(POW2_WINDOW)})
     for _ in range(n_random(level, 8, 200)):
         shape = rng.choice([(2, 3), (1, 10), (8, 16)])
         m = rng.integer(0, cfg.qmax)
@@ -230,6 +245,8 @@ def window_cases(level: str) -> list:
 
 WINDOW = KernelSuite(
     name="window",
+    headers=("h",),
+    zero_dims=((("q", 0),),),
     null_args=3,
     payloads=("q",),
     kernel="tt_window",

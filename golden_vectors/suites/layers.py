@@ -28,6 +28,7 @@ from ._common import (
     n_random,
     normal_header,
 )
+from .configs import POW2_WINDOW, WIDE_WINDOW, inputs_of
 
 # --- ReLU (4.1, 4.2) ----------------------------------------------------------------------
 
@@ -200,6 +201,33 @@ def dense_forward_cases(level: str) -> list:
         for relu in (0, 1):
             add("odd-edges", f"B={bb}, I={ii}, O={oo}: odd edges of the 2x2 blocks", ["shape", "odd-edge"],
                 _payload(odd, (bb, ii)), h7, _payload(odd, (oo, ii)), hdr(-6), relu)
+    # The window without fine steps (a config of the case's own, configs.py): a right shift above
+    # the window, left shifts only below it. Its own seed, so the cases above keep theirs.
+    pw = StableRng(DENSE_SEED + 8)
+    w_sat = [[1, 1, 1], [0, 0, 0], [0, 1, 0], [1, 0, 0]]
+    pow2: list[tuple[str, str, Any, Any, Any, Any]] = [
+        ("right", "acc 255 saturates to 127: above the window, one right shift", x_sat, h7, w_sat, h7),
+        ("right", "acc -255 saturates to -127: one right shift", x_sat, h7, [[-1, -1, -1], [0, 1, 0], [0, 0, 0],
+                                                                            [1, 0, 0]], h7),
+        ("left", "tiny accumulators: left shifts into the window, no up step",
+         _payload(pw, (b, i), -3, 3), h7, _payload(pw, (o, i), -2, 2), hdr(-5, 0, 1)),
+        ("in", "accumulator max 81: inside the window, left as it is", [[9, -3, 2], [1, 1, 1]], h7,
+         [[9, 0, 0], [1, 5, 3], [0, 0, 0], [2, 2, 2]], h7),
+        ("left", "accumulator max 19: exactly one left shift, nothing else", [[4, -1, 2], [1, 1, 1]], h7,
+         [[5, 1, 0], [1, 2, 3], [0, 0, 0], [2, 2, 2]], h7),
+        ("mlp", f"B={mb}, I={mi}, O={mo}, random payloads", _payload(pw, (mb, mi)), h7, _payload(pw, (mo, mi)),
+         hdr(-6)),
+    ]
+    for what, comment, x, hx, w, hw in pow2:
+        for relu in (0, 1):
+            c.add(f"pow2-window-{what}", f"window without fine steps: {comment}",
+                  ["config", "no-fine-steps", f"window-{what}", "relu" if relu else "no-relu"],
+                  {"x": i8(x), "h_x": hx, "w": i8(w), "h_w": hw, **inputs_of(POW2_WINDOW)}, {"relu": relu})
+    for relu in (0, 1):  # the plan must see the saturated maximum (127, in the window), not 128
+        c.add("wide-window-saturate", "window_high = 127: acc 255 requantises to 127.5, rounds to 128 and "
+              "saturates to 127, inside the window (no down step)", ["config", "saturate-high", "in-window",
+                                                                    "relu" if relu else "no-relu"],
+              {"x": i8(x_sat), "h_x": h7, "w": i8(w_sat), "h_w": h7, **inputs_of(WIDE_WINDOW)}, {"relu": relu})
     return c.specs
 
 
@@ -236,6 +264,12 @@ def dense_backward_error_cases(level: str) -> list:
         add("random", f"seeded random errors (|e| <= {me}), weights and headers", ["random"],
             _payload(rng, (bb, oo), -me, me), normal_header(rng, -20, 10), _payload(rng, (oo, ii)),
             normal_header(rng, -20, 10))
+    # B * I = 3 (mod 4): the requantiser's 4-at-a-time maximum ends one short (its own seed)
+    odd = StableRng(DENSE_SEED + 9)
+    # (130, 3, 5): past the DSP build's 128-row chunks (TT_BE_ROWS), an odd n_out and an input tail
+    for bb, oo, ii in ((1, 4, 3), (3, 2, 5), (5, 3, 7), (130, 3, 5)):
+        add("odd-count", f"B={bb}, O={oo}, I={ii}: {bb * ii} outputs, 3 past a multiple of 4", ["shape", "odd-count"],
+            _payload(odd, (bb, oo)), h7, _payload(odd, (oo, ii)), hdr(-6))
     return c.specs
 
 
@@ -262,6 +296,13 @@ def dense_gradient_cases(level: str) -> list:
             _payload(rng, (b, o)), hdr(*he), _payload(rng, (b, i)), hdr(*hx))
     add("single", "B = O = I = 1", ["shape", "single-element"], [[-127]], h7, [[127]], hdr(-6))
     add("mlp-shape", f"B={mb}, O={mo}, I={mi}", ["shape"], _payload(rng, (mb, mo)), h7, _payload(rng, (mb, mi)), h7)
+    # The DSP build packs x when (n_in + 3) / 4 * pairs * 2 <= 512 words (pairs = (B + 3) / 4 * 2, at
+    # most 64): B = 8 with n_in 256 (512 words, packed) and 257 (520, not), B = 130 (66 pairs, not),
+    # and input tails. Their own seed, so the cases above keep theirs.
+    pk = StableRng(DENSE_SEED + 10)
+    for bb, oo, ii in ((8, 2, 256), (8, 2, 257), (9, 1, 253), (130, 1, 3), (128, 1, 5), (5, 3, 7)):
+        add("pack-edge", f"B={bb}, O={oo}, I={ii}: edges of the DSP build's packed inputs", ["shape", "pack-edge"],
+            _payload(pk, (bb, oo)), h7, _payload(pk, (bb, ii)), h7)
     for _ in range(n_random(level, 8, 150)):
         bb, oo, ii = rng.choice([(b, o, i), (mb, mo, mi)])
         add("random", "seeded random errors, inputs and headers", ["random"],
@@ -271,6 +312,8 @@ def dense_gradient_cases(level: str) -> list:
 
 DENSE_FORWARD = KernelSuite(
     name="dense_forward",
+    headers=("h_x", "h_w"),
+    zero_dims=((("x", 0),), (("w", 0),), (("x", 1), ("w", 1))),
     null_args=6,
     payloads=("x", "w"),
     kernel="tt_dense_forward",
@@ -285,6 +328,7 @@ DENSE_FORWARD = KernelSuite(
 
 DENSE_BACKWARD_ERROR = KernelSuite(
     name="dense_backward_error",
+    zero_dims=((("e", 0),), (("e", 1), ("w", 0)), (("w", 1),)),
     null_args=6,
     payloads=("e", "w"),
     kernel="tt_dense_backward_error",
@@ -299,6 +343,7 @@ DENSE_BACKWARD_ERROR = KernelSuite(
 
 DENSE_GRADIENT = KernelSuite(
     name="dense_gradient",
+    zero_dims=((("e", 0), ("x", 0)), (("e", 1),), (("x", 1),)),
     null_args=4,
     payloads=("e", "x"),
     kernel="tt_dense_gradient",
@@ -323,6 +368,11 @@ def _update(o: Any, cfg: NumericsConfig, x: Arrays, p: Mapping[str, int]) -> dic
 
 # Edges of the aligned (tintin) rule that mean nothing to the NITI rule.
 ALIGNED_ONLY_FLAGS = {"cap", "left-shift", "window-left", "fine-steps", "downs-1", "downs-2", "wide-shift", "pre-shift"}
+
+
+def rng_free_gradient(rng: StableRng) -> np.ndarray:
+    """A small gradient (|g| < 2^10, far finer than W) that moves W by a unit at most."""
+    return rng.magnitudes(1 << 10, (3, 4))
 
 
 def update_cases(suite: str, seed: int, cfg: NumericsConfig) -> Any:
@@ -385,6 +435,17 @@ def update_cases(suite: str, seed: int, cfg: NumericsConfig) -> Any:
                 _payload(rng, (o_, i_), -mw, mw), normal_header(rng, -12, -2), rng.magnitudes(INT32_MAX, (o_, i_)),
                 normal_header(rng, -40, 0), (rng.integer(INT32_MIN, INT32_MAX), rng.integer(0, 1 << 20)),
                 rng.integer(0, 3))
+        if cfg.update_rule == "aligned":  # the window without fine steps on the updated weights (configs.py)
+            pw = StableRng(seed + 1)
+            for what, w_pw, comment in (
+                ("left", _payload(pw, (3, 4), -20, 20), "small W (max <= 20): left shifts only, no up step"),
+                ("left", i8([[20, -17, 3, 0], [5, 9, -1, 2], [0, 0, 1, -8]]), "max|W| 20 -> 17..20: one left shift"),
+                ("right", _full((3, 4), 120), "W 120: above the window, one right shift"),
+            ):
+                c.add(f"pow2-window-{what}", f"window without fine steps: {comment}",
+                      ["config", "no-fine-steps", f"window-{what}"],
+                      {"w": w_pw, "h_w": h7, "g": rng_free_gradient(pw), "h_g": hdr(-18), "seed": i32(1234),
+                       "step": i32(5), **inputs_of(POW2_WINDOW)}, {"tensor_id": 0})
         return c.specs
 
     return cases
@@ -392,6 +453,7 @@ def update_cases(suite: str, seed: int, cfg: NumericsConfig) -> Any:
 
 UPDATE_TINTIN = KernelSuite(
     name="update_tintin",
+    zero_dims=((("w", 0), ("g", 0)),),
     null_args=4,
     payloads=("w",),
     kernel="tt_update_dense",
@@ -409,6 +471,7 @@ UPDATE_TINTIN = KernelSuite(
 
 UPDATE_NITI = KernelSuite(
     name="update_niti",
+    zero_dims=((("w", 0), ("g", 0)),),
     null_args=4,
     payloads=("w",),
     kernel="tt_update_dense",

@@ -29,6 +29,7 @@ from ._common import (
     n_random,
     u32,
 )
+from .configs import bound_cases
 
 # --- the domain of both shifts (tintin.h): s in [0, 63]; x = INT32_MIN only with s <= 31 -----
 
@@ -303,7 +304,7 @@ def _fine_down(o: Any, cfg: NumericsConfig, x: Arrays, p: Mapping[str, int]) -> 
     return {"y": R.step_down(o, o.widen(x["x"]), cfg)}
 
 
-def _fine_cases(suite: str, domain: int, shift: int, seed: int, what: str) -> Any:
+def _fine_cases(suite: str, domain: int, shift: int, seed: int, what: str, configs: bool = False) -> Any:
     half = 1 << (shift - 1)  # x * M is a tie iff x = half (mod 2^shift), M odd
 
     def cases(level: str) -> list:
@@ -329,6 +330,9 @@ def _fine_cases(suite: str, domain: int, shift: int, seed: int, what: str) -> An
             n = 64 if level == "ci" else 256
             c.add("random", "seeded random x in the domain (every bit width)", ["random"],
                   {"x": i32([rng.magnitude(domain) for _ in range(n)])})
+        if configs:  # every bound of tt_check_config, through a kernel that reads the up step
+            for args in bound_cases({"x": i32([-127, -100, -3, -2, -1, 0, 1, 2, 3, 5, 63, 100, 127])}):
+                c.add(*args)
         return c.specs
 
     return cases
@@ -343,7 +347,7 @@ FINE_UP = KernelSuite(
     cfg=TINTIN,
     fn=_fine_up,
     outputs={"y": "int32"},
-    cases=_fine_cases("fine_up", UP_DOMAIN, TINTIN.up.shift, 3404, "grows by ~1.26"),
+    cases=_fine_cases("fine_up", UP_DOMAIN, TINTIN.up.shift, 3404, "grows by ~1.26", configs=True),
     seed=3404,
     rows=("x",),
 )

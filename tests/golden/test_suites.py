@@ -29,6 +29,7 @@ from tintin.golden.format import EXPECT_STATUS, Case, Suite, compare_case, load_
 from tintin.golden.generate import DATA_DIR
 from tintin.golden.suites import KERNEL_SUITES, ORACLES, SUITES
 from tintin.golden.suites._common import NULL_ARG, is_header_name, oracle_status
+from tintin.golden.suites.configs import CONFIG_INPUT, TABLE_INPUT
 from tintin.reference.config import NITI, SPEC_VERSION, TINTIN
 
 LEVEL = "ci"
@@ -179,7 +180,13 @@ def test_tensor_names_and_dtypes(name: str) -> None:
     ins, outs, params = SIGNATURES[name]
     for case in committed(name).cases:
         # A rejection case has no outputs (its param expect_status says what the kernel returns).
-        checks = ((ins, case.inputs),) if case.is_rejection else ((ins, case.inputs), (outs, case.outputs))
+        own = [k for k in case.inputs if k in (CONFIG_INPUT, TABLE_INPUT)]  # a config of the case's own
+        if own:
+            assert own == [CONFIG_INPUT, TABLE_INPUT] and list(case.inputs)[-2:] == own, case.id
+            assert case.inputs[CONFIG_INPUT].dtype == "int32" and case.inputs[CONFIG_INPUT].shape == (21,), case.id
+            assert case.inputs[TABLE_INPUT].dtype == "int32" and len(case.inputs[TABLE_INPUT].shape) == 1, case.id
+        kernel_ins = {k: v for k, v in case.inputs.items() if k not in own}
+        checks = ((ins, kernel_ins),) if case.is_rejection else ((ins, kernel_ins), (outs, case.outputs))
         for want, got in checks:
             assert list(got) == list(want), f"{case.id}: tensors {list(got)}, expected {list(want)}"
             for tname, spec in want.items():
@@ -334,8 +341,10 @@ def test_inputs_inside_documented_domains() -> None:
                              ("update_tintin", "g", 2**31 - 1), ("update_niti", "g", 2**31 - 1)):
         worst = max(abs(v) for c in accepted(name) for v in c.inputs[key].data)
         assert worst <= bound, f"{name}: |{key}| = {worst} > {bound}"
-    for name in INTERFACE:  # payloads are symmetric (spec 2.1): -128 is never an accepted input
+    for name in INTERFACE:  # payloads are symmetric (spec 2.1): -128 is never an accepted 8-bit input
         for c in accepted(name):
+            if CONFIG_INPUT in c.inputs and c.inputs[CONFIG_INPUT].data[0] != 8:  # a 16-bit config of its own
+                continue
             for tname, t in c.inputs.items():
                 if t.dtype == "int8" and not is_header_name(tname):
                     assert -128 not in t.data, f"{c.id}: payload {tname} holds -128"
@@ -351,7 +360,7 @@ def test_window_covers_every_max() -> None:
 
 
 def test_requantise_covers_every_bit_width_boundary() -> None:
-    maxima = {max(abs(v) for v in c.inputs["acc"].data) for c in committed("requantise").cases}
+    maxima = {max(abs(v) for v in c.inputs["acc"].data) for c in committed("requantise").cases if c.inputs["acc"].data}
     assert {(1 << k) - 1 for k in range(32)} <= maxima
     assert {1 << k for k in range(31)} <= maxima
 

@@ -560,6 +560,37 @@ def _times(res: dict[str, Any]) -> list[str]:
     return out
 
 
+def _mutation(res: dict[str, Any]) -> list[str]:
+    m = res.get("mutation")
+    if m is None:  # a benchmarks.json from before this section: renders as it did
+        return []
+    out = ["## (e) Mutation score of the goldens", "",
+           "How many single-point mutants of the C kernels the CI goldens kill (`tintin mutate`, docs/mutation.md): "
+           "killed / (killed + survived); mutants that do not build and equivalent ones are not scored. Read from "
+           "the committed reports under docs/results/ (a whole-population run takes far longer than this "
+           "benchmark, so it is not run here).", ""]
+    rows = []
+    for r in m["runs"]:
+        if "error" in r:
+            rows.append((r["name"], "unreadable", "", "", "", "", "", "", r["error"]))
+            continue
+        c = r["counts"]
+        scope = f"sample {r['sample']} of {n(r['population'])}" if r["sample"] else f"all {n(r['population'])}"
+        rows.append((f"[{r['name']}]({r['report']})", ", ".join(r["targets"]),
+                     f"{r['score']:.1f}%" if r["score"] is not None else "—",
+                     f"{n(c['killed'])} / {n(c['killed'] + c['survived'])}", n(c["did-not-build"]),
+                     n(c["equivalent"]), scope, f"{r['wall_s'] / 60:.1f} min", f"`{r['command']}`"))
+    if rows:
+        out += table(("report", "targets", "score", "killed / scored", "did not build", "equivalent", "mutants",
+                      "wall time", "command"), rows, "llrrrrlrl")
+        out.append("")
+    for miss in m["missing"]:
+        out.append(f"Not committed yet: {miss['name']} (`{miss['command']}`).")
+    if m["missing"]:
+        out.append("")
+    return out
+
+
 def render(res: dict[str, Any]) -> str:
     lines = [
         "# Benchmarks",
@@ -576,4 +607,5 @@ def render(res: dict[str, Any]) -> str:
     lines += _instructions(res)
     lines += _jax(res)
     lines += _times(res)
+    lines += _mutation(res)
     return "\n".join(lines).rstrip() + "\n"

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from tintin import atomic, progress
-from tintin.bench import jaxscale, jaxspeed, mcu, report, tooltimes
+from tintin.bench import jaxscale, jaxspeed, mcu, mutation, report, tooltimes
 from tintin.bench.machine import machine_info
 from tintin.bench.models import DIGITS_MLP, LENET8_B16, LENET28_B8, RAM_MODELS, BenchModel
 from tintin.bench.ram import HostKernels, account, build_host_library
@@ -149,6 +149,8 @@ def _measure(opts: Options, build: Path) -> dict[str, Any]:
             "goldens": steps.run("goldens", lambda: tooltimes.time_goldens(quick)),
             "proofs": steps.run("proofs", lambda: tooltimes.time_proofs(quick)),
         }
+        # read from the committed reports: a whole-population mutation run is never part of a bench run
+        res["mutation"] = mutation.summaries()
     finally:
         steps.close()
     return res

@@ -33,6 +33,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=0, metavar="S", help="sampling seed (default 0)")
     p.add_argument("--files", action="append", default=[], metavar="GLOB",
                    help="only sources whose name or relative path matches (comma-separated, repeatable)")
+    p.add_argument("--dsp-only", action="store_true",
+                   help="only mutants of the DSP-only code paths (inside #if TT_USE_DSP, __ARM_FEATURE_DSP or "
+                   "__ARM_FEATURE_SAT branches, which the host never compiles); use with --target m4")
     p.add_argument("--suite", dest="suites", nargs="+", action="extend", metavar="NAME",
                    help="run only these conformance suites (default: all)")
     p.add_argument("--jobs", type=int, default=None, metavar="N", help="mutants in parallel (default: CPU count)")
@@ -55,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
     from tintin.kernels.driver.plan import ConformanceError, check_tools, resolve_targets
     from tintin.kernels.driver.program_sources import SRC_DIR
 
+    from .dsp import dsp_only
     from .equivalent import DEFAULT_FILE, EquivalentsError, load_equivalents
     from .library import SourceTree
     from .population import population, sample
@@ -79,8 +83,13 @@ def run(args: argparse.Namespace) -> int:
     tree = SourceTree(args.kernels.resolve(), user=True) if args.kernels is not None else SourceTree(SRC_DIR)
     patterns = [g.strip() for item in args.files for g in item.split(",") if g.strip()]
     every = population(tree.root, patterns)
+    if args.dsp_only:
+        if not any(t != "host" for t in targets):
+            raise UserError("--dsp-only scores code the host never compiles: add a DSP target, e.g. --target m4")
+        every = dsp_only(tree.root, every)
     if not every:
-        raise UserError(f"no mutants: no .c or .h file of {tree.root} matches {', '.join(patterns) or '*'}")
+        raise UserError(f"no mutants: no .c or .h file of {tree.root} matches {', '.join(patterns) or '*'}"
+                        + (" in a DSP-only code path" if args.dsp_only else ""))
     chosen = sample(every, args.sample, args.seed)
     if args.list:
         for m in chosen:  # one line per mutant: an original spanning lines is shown on one
