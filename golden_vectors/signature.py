@@ -38,6 +38,11 @@ class Signature:
     outputs: dict[str, tuple[str, int]]
     params: dict[str, tuple[int, int]] = field(default_factory=dict)
     pointer_args: int = 0  # the kernel's pointer arguments: null_arg is 1..pointer_args
+    own_config: bool = False  # a case may carry its own tt_config_t (tt_conf_config)
+
+
+# A case's own configuration instead of the suite's preset (tt_conf_config, reference/c_config.py).
+CONFIG_INPUTS = {"config": ("int32", 1), "config/exp2_table": ("int32", 1)}
 
 
 def _rule(**tensors: tuple[str, int]) -> dict[str, tuple[str, int]]:
@@ -50,12 +55,13 @@ I8_MATRIX = ("int8", 2)
 I8_NHWC = ("int8", 4)
 
 _SHIFT = Signature(_rule(x=I32_ANY, s=I32_ANY), _rule(y=I32_ANY), pointer_args=3)
-_FINE = Signature(_rule(x=I32_ANY), _rule(y=I32_ANY), pointer_args=3)
+_FINE = Signature(_rule(x=I32_ANY), _rule(y=I32_ANY), pointer_args=3, own_config=True)
 _UPDATE = Signature(
     _rule(w=I8_ANY, h_w=HEADER, g=I32_ANY, h_g=HEADER, seed=("int32", 0), step=("int32", 0)),
     _rule(w=I8_ANY, h_w=HEADER),
     {"tensor_id": (0, INT32_MAX)},
     pointer_args=4,
+    own_config=True,
 )
 _CONV_GEOMETRY = {"stride": (1, DIM_MAX), "pad": (0, DIM_MAX)}
 
@@ -68,6 +74,7 @@ _MLP_STEP = Signature(
              "step#/error_abs_sum": I32_ANY}),
     {"n_layers": (1, MLP_MAX_LAYERS), "n_steps": (1, INT32_MAX), "batch": (1, DIM_MAX),
      "loss": (0, 1), "size#": (1, DIM_MAX)},
+    own_config=True,
 )
 # The sequential (CNN) train-step runners (tt_conf_conv.c read_seq).
 _SEQ_STEP = Signature(
@@ -79,6 +86,7 @@ _SEQ_STEP = Signature(
      "in_w": (1, DIM_MAX), "in_c": (1, DIM_MAX), "batch": (1, DIM_MAX), "loss": (0, 0),
      "layer#_kind": LAYER_KINDS, "layer#_out": (0, DIM_MAX), "layer#_kernel": (0, DIM_MAX),
      "layer#_stride": (0, DIM_MAX), "layer#_pad": (0, DIM_MAX), "layer#_relu": (0, 1)},
+    own_config=True,
 )
 
 SIGNATURES: dict[str, Signature] = {
@@ -91,18 +99,18 @@ SIGNATURES: dict[str, Signature] = {
     "fine_up": _FINE,
     "fine_down": _FINE,
     "normalize_header": Signature(_rule(h=("int8", 2)), _rule(h=("int8", 2)), pointer_args=2),
-    "requantise": Signature(_rule(acc=I32_ANY, h=HEADER), _rule(q=I8_ANY, h=HEADER), pointer_args=4),
-    "window": Signature(_rule(q=I8_ANY, h=HEADER), _rule(q=I8_ANY, h=HEADER), pointer_args=3),
+    "requantise": Signature(_rule(acc=I32_ANY, h=HEADER), _rule(q=I8_ANY, h=HEADER), pointer_args=4, own_config=True),
+    "window": Signature(_rule(q=I8_ANY, h=HEADER), _rule(q=I8_ANY, h=HEADER), pointer_args=3, own_config=True),
     "rescale_to_coarser": Signature(
-        _rule(x=I32_ANY, h_from=HEADER, h_to=HEADER), _rule(y=I32_ANY), pointer_args=3),
+        _rule(x=I32_ANY, h_from=HEADER, h_to=HEADER), _rule(y=I32_ANY), pointer_args=3, own_config=True),
     "relu_forward": Signature(_rule(acc=I32_ANY), _rule(y=I32_ANY), pointer_args=2),
     "relu_backward": Signature(_rule(e=I8_ANY, y=I8_ANY), _rule(e=I8_ANY), pointer_args=3),
     "dense_forward": Signature(
         _rule(x=I8_MATRIX, h_x=HEADER, w=I8_MATRIX, h_w=HEADER), _rule(y=I8_ANY, h_y=HEADER),
-        {"relu": (0, 1)}, pointer_args=6),
+        {"relu": (0, 1)}, pointer_args=6, own_config=True),
     "dense_backward_error": Signature(
         _rule(e=I8_MATRIX, h_e=HEADER, w=I8_MATRIX, h_w=HEADER), _rule(e_in=I8_ANY, h_e_in=HEADER),
-        pointer_args=6),
+        pointer_args=6, own_config=True),
     "dense_gradient": Signature(
         _rule(e=I8_MATRIX, h_e=HEADER, x=I8_MATRIX, h_x=HEADER), _rule(g=I32_ANY, h_g=HEADER),
         pointer_args=4),
@@ -110,16 +118,16 @@ SIGNATURES: dict[str, Signature] = {
     "update_niti": _UPDATE,
     "softmax_xent_error": Signature(
         _rule(z=I8_MATRIX, h_z=HEADER, labels=("int32", 1)), _rule(e=I8_ANY, h_e=HEADER),
-        pointer_args=6),
+        pointer_args=6, own_config=True),
     "mse_error": Signature(
         _rule(y=I8_ANY, h_y=HEADER, t=I8_ANY, h_t=HEADER), _rule(e=I8_ANY, h_e=HEADER),
-        pointer_args=5),
+        pointer_args=5, own_config=True),
     "conv2d_forward": Signature(
         _rule(x=I8_NHWC, h_x=HEADER, w=I8_NHWC, h_w=HEADER), _rule(y=I8_ANY, h_y=HEADER),
-        {**_CONV_GEOMETRY, "relu": (0, 1)}, pointer_args=7),
+        {**_CONV_GEOMETRY, "relu": (0, 1)}, pointer_args=7, own_config=True),
     "conv2d_backward_error": Signature(
         _rule(e=I8_NHWC, h_e=HEADER, w=I8_NHWC, h_w=HEADER), _rule(e_in=I8_ANY, h_e_in=HEADER),
-        {**_CONV_GEOMETRY, "height": (1, DIM_MAX), "width": (1, DIM_MAX)}, pointer_args=7),
+        {**_CONV_GEOMETRY, "height": (1, DIM_MAX), "width": (1, DIM_MAX)}, pointer_args=7, own_config=True),
     "conv2d_gradient": Signature(
         _rule(e=I8_NHWC, h_e=HEADER, x=I8_NHWC, h_x=HEADER), _rule(g=I32_ANY, h_g=HEADER),
         {**_CONV_GEOMETRY, "kernel": (1, DIM_MAX)}, pointer_args=5),
@@ -212,7 +220,8 @@ def check_signature(suite: Suite) -> None:
     _check_config(suite)
     for case in suite.cases:
         try:
-            _check_tensors("input", case.inputs, sig.inputs, runner)
+            inputs = {**sig.inputs, **CONFIG_INPUTS} if sig.own_config else sig.inputs
+            _check_tensors("input", case.inputs, inputs, runner)
             _check_tensors("output", case.outputs, sig.outputs, runner)
             _check_params(dict(case.params), sig, runner)
         except GoldenFormatError as exc:

@@ -57,6 +57,7 @@ def test_the_table_names_what_the_c_runner_reads_and_checks(runner: str) -> None
     assert checked == set(sig.outputs), runner
     positions = [int(k) for k in re.findall(r"TT_CONF_ARG\((\d+)", body)]
     assert max(positions) == sig.pointer_args, runner
+    assert ("tt_conf_config(" in body) == sig.own_config, runner
 
 
 @pytest.mark.parametrize("runner", sorted(SIGNATURES))
