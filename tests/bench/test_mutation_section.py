@@ -8,14 +8,16 @@ from pathlib import Path
 from tintin.bench import mutation, report
 
 
-def _report(folder: Path, killed: int, survived: int, wall_s: float, command: str, targets: list[str]) -> None:
+def _report(folder: Path, killed: int, survived: int, wall_s: float, command: str, targets: list[str],
+            fingerprint: str | None = None) -> None:
     folder.mkdir(parents=True)
     counts = {"killed": killed, "survived": survived, "did-not-build": 7, "equivalent": 3}
     score = 100.0 * killed / (killed + survived)
     body = {"format": "tintin-mutate", "targets": targets, "sample": None, "population": killed + survived + 10,
             "counts": counts, "score": score,
             "score_line": f"mutation score {score:.1f}% (killed {killed} of {killed + survived}; 7 did not build)",
-            "wall_s": wall_s, "command": command, "mutants": [{}] * (killed + survived + 10)}
+            "wall_s": wall_s, "command": command, "mutants": [{}] * (killed + survived + 10),
+            "fingerprint": fingerprint if fingerprint is not None else mutation._reference_fingerprint()}
     (folder / "mutate.json").write_text(json.dumps(body))
 
 
@@ -28,6 +30,12 @@ def test_section_states_score_counts_time_and_command(tmp_path: Path) -> None:
     row = next(line for line in text.splitlines() if line.startswith("| [mutation-host]"))
     assert "| 95.0% | 190 / 200 | 7 | 3 | all 210 | 40.0 min | `tintin mutate --jobs 2` |" in row
     assert "Not committed yet: mutation-m4-dsp" in text
+
+
+def test_a_report_of_other_kernels_or_goldens_is_marked_stale(tmp_path: Path) -> None:
+    _report(tmp_path / "mutation-host", 190, 10, 2400.0, "tintin mutate --jobs 2", ["host"], fingerprint="0" * 16)
+    text = "\n".join(report._mutation({"mutation": mutation.summaries(tmp_path)}))
+    assert "| 95.0% (stale) |" in text and "rerun its command" in text
 
 
 def test_no_section_for_a_json_without_it() -> None:

@@ -41,7 +41,16 @@ def _summary(name: str, report: dict[str, Any]) -> dict[str, Any]:
         "score": report["score"],
         "score_line": report["score_line"],
         "wall_s": report["wall_s"],
+        # Reports of the reference kernels only: is the score still that of this checkout?
+        "current": None if report.get("user_kernels") else report.get("fingerprint") == _reference_fingerprint(),
     }
+
+
+def _reference_fingerprint() -> str:
+    from tintin.kernels.driver.program_sources import SRC_DIR
+    from tintin.mutate.fingerprint import fingerprint
+
+    return fingerprint(SRC_DIR)
 
 
 def summaries(root: Path | None = None) -> dict[str, Any]:

@@ -576,14 +576,19 @@ def _mutation(res: dict[str, Any]) -> list[str]:
             continue
         c = r["counts"]
         scope = f"sample {r['sample']} of {n(r['population'])}" if r["sample"] else f"all {n(r['population'])}"
-        rows.append((f"[{r['name']}]({r['report']})", ", ".join(r["targets"]),
-                     f"{r['score']:.1f}%" if r["score"] is not None else "—",
+        score = f"{r['score']:.1f}%" if r["score"] is not None else "—"
+        if r.get("current") is False:  # measured on other kernels, harness or goldens than these
+            score += " (stale)"
+        rows.append((f"[{r['name']}]({r['report']})", ", ".join(r["targets"]), score,
                      f"{n(c['killed'])} / {n(c['killed'] + c['survived'])}", n(c["did-not-build"]),
                      n(c["equivalent"]), scope, f"{r['wall_s'] / 60:.1f} min", f"`{r['command']}`"))
     if rows:
         out += table(("report", "targets", "score", "killed / scored", "did not build", "equivalent", "mutants",
                       "wall time", "command"), rows, "llrrrrlrl")
         out.append("")
+    if any(r.get("current") is False for r in m["runs"]):
+        out += ["(stale): the report's fingerprint (kernel sources, conformance harness, golden files) is not "
+                "this checkout's, so its score is that of earlier kernels or goldens; rerun its command.", ""]
     for miss in m["missing"]:
         out.append(f"Not committed yet: {miss['name']} (`{miss['command']}`).")
     if m["missing"]:

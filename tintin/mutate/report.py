@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .fingerprint import fingerprint
 from .library import SourceTree
 from .runner import EQUIVALENT, KILLED, NO_BUILD, SURVIVED, MutantResult
 
@@ -114,6 +115,7 @@ def as_json(report: MutateReport) -> dict[str, Any]:
         "format": "tintin-mutate",
         "format_version": 1,
         "source": str(report.tree.root),
+        "fingerprint": fingerprint(report.tree.root),
         "user_kernels": report.tree.user,
         "targets": list(report.targets),
         "suites": list(report.suites) if report.suites else None,
