@@ -32,6 +32,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="reduced run: small shapes, three builds, one JAX model, two golden suites, no proofs")
     p.add_argument("--build-dir", type=Path, default=None,
                    help="keep the benchmark builds here (default: a temporary folder)")
+    p.add_argument("--mutation-only", action="store_true",
+                   help="measure nothing: re-read the committed mutation reports (docs/results/mutation-*) into "
+                        "an existing benchmarks.json and re-render BENCHMARKS.md, for after a long tintin mutate run")
     p.add_argument("--no-progress", dest="progress", action="store_false", default=None,
                    help="no progress bar (default: shown on a terminal)")
 
@@ -52,12 +55,32 @@ def output_folder(out: Path | None, update_committed: bool, quick: bool) -> Path
     return folder
 
 
+def _refresh_mutation(out: Path) -> int:
+    """Section (e) only: every other number stays as the last full run measured it."""
+    import json
+
+    from tintin.bench import mutation, runner
+    from tintin.cli import UserError
+
+    js = out / runner.JSON_NAME
+    try:
+        results = json.loads(js.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UserError(f"--mutation-only needs the benchmarks.json of a full run in {out}: {exc}") from None
+    results["mutation"] = mutation.summaries()
+    md, js = runner.write(results, out)
+    print(f"wrote {md} and {js} (section (e) re-read from the committed mutation reports; nothing measured)")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     from tintin.atomic import writable_dir
     from tintin.bench import runner
 
     out = output_folder(args.out, args.update_committed, args.quick)
     writable_dir(out)
+    if args.mutation_only:
+        return _refresh_mutation(out)
     command = "tintin bench --update-committed" if args.update_committed else (
         "tintin bench --quick" if args.quick else "tintin bench")
     results = runner.run(runner.Options(out=out, quick=args.quick, progress=args.progress,

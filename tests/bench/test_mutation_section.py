@@ -48,3 +48,24 @@ def test_unreadable_report_is_shown(tmp_path: Path) -> None:
     m = mutation.summaries(tmp_path)
     assert "error" in m["runs"][0]
     assert "unreadable" in "\n".join(report._mutation({"mutation": m}))
+
+
+def test_mutation_only_rereads_the_reports_and_keeps_every_measured_number(tmp_path: Path, capsys) -> None:
+    from tintin.cli import main
+
+    committed = Path(__file__).resolve().parents[2] / "benchmarks.json"
+    before = json.loads(committed.read_text())
+    before["mutation"] = {"runs": [], "missing": []}  # as if no report had been committed then
+    (tmp_path / "benchmarks.json").write_text(json.dumps(before))
+    assert main(["bench", "--mutation-only", "--out", str(tmp_path)]) == 0
+    after = json.loads((tmp_path / "benchmarks.json").read_text())
+    assert after["mutation"] == mutation.summaries()
+    assert {k: v for k, v in after.items() if k != "mutation"} == {k: v for k, v in before.items() if k != "mutation"}
+    assert (tmp_path / "BENCHMARKS.md").read_text() == report.render(after)
+
+
+def test_mutation_only_needs_a_full_run_first(tmp_path: Path, capsys) -> None:
+    from tintin.cli import main
+
+    assert main(["bench", "--mutation-only", "--out", str(tmp_path)]) == 2
+    assert "--mutation-only needs the benchmarks.json" in capsys.readouterr().err
