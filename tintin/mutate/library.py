@@ -90,6 +90,10 @@ def _object(cc: str, flags: Sequence[str], source: Path, out: Path) -> bytes | N
     return out.read_bytes() if proc.returncode == 0 else None
 
 
+# The original's object per (source folder, target, file): the same for every mutant of a run.
+_ORIGINAL_OBJECTS: dict[tuple[str, str, str], bytes | None] = {}
+
+
 def same_code(tree: SourceTree, mutant: Mutant, targets: Sequence[str], scratch: Path) -> bool:
     """True when every file the mutant touches compiles to the original's bytes on every target."""
     with tempfile.TemporaryDirectory(dir=scratch) as tmp:
@@ -99,13 +103,19 @@ def same_code(tree: SourceTree, mutant: Mutant, targets: Sequence[str], scratch:
             cc = find_tool(get_target(target).cc)
             subdirs = sorted({(folder / f).parent for f in touched} - {folder})
             includes = [f"-I{d}" for d in (folder, *subdirs, INCLUDE_DIR, SRC_DIR)]
-            flags = [*_plain_flags(target), f"-DTT_REQUIRE_ABI_VERSION={ABI_VERSION}", *includes]
-            before = {}
-            write_folder(tree, mutant, folder, mutated=False)
-            for f in touched:
-                before[f] = _object(cc, flags, folder / f, Path(tmp) / "a.o")
+            # The prefix map keeps the scratch path out of __FILE__: originals are compiled once
+            # per run, in another scratch folder than the mutant's.
+            flags = [*_plain_flags(target), f"-DTT_REQUIRE_ABI_VERSION={ABI_VERSION}",
+                     f"-ffile-prefix-map={tmp}=mutant", *includes]
+            keys = {f: (str(tree.root), target, f) for f in touched}
+            if any(k not in _ORIGINAL_OBJECTS for k in keys.values()):
+                write_folder(tree, mutant, folder, mutated=False)
+                for f, k in keys.items():
+                    if k not in _ORIGINAL_OBJECTS:
+                        _ORIGINAL_OBJECTS[k] = _object(cc, flags, folder / f, Path(tmp) / "a.o")
             write_folder(tree, mutant, folder, mutated=True)
-            for f in touched:
-                if before[f] is None or _object(cc, flags, folder / f, Path(tmp) / "b.o") != before[f]:
+            for f, k in keys.items():
+                before = _ORIGINAL_OBJECTS[k]
+                if before is None or _object(cc, flags, folder / f, Path(tmp) / "b.o") != before:
                     return False
     return True
