@@ -16,13 +16,13 @@ static uint32_t tt_or_abs(const int32_t *acc, uint32_t n)
 tt_status_t tt_requant_output(const tt_config_t *cfg, const int32_t *acc, uint32_t n, tt_hdr32_t h, int8_t *q,
                               tt_header_t *h_q)
 {
-    uint32_t i;
-    int32_t shift = tt_requant_shift(cfg, (int32_t)tt_or_abs(acc, n));
+    int32_t shift;
     tt_status_t st;
+    if (cfg->qmax != 127) return TT_ERR_CONFIG; /* q is int8: every caller accepts only payload_bits = 8 */
+    shift = tt_requant_shift(cfg, (int32_t)tt_or_abs(acc, n));
     h.s += shift;
     st = tt_hdr_narrow(h, h_q);
     if (st != TT_OK) return st;
-    if (cfg->qmax == 127) tt_requant_i8(acc, n, q, (uint32_t)shift); /* int8: the forward's one-pass loop */
-    else for (i = 0; i < n; i++) q[i] = (int8_t)tt_saturate(tt_rshift_round1(acc[i], shift), cfg->qmax);
+    tt_requant_i8(acc, n, q, (uint32_t)shift); /* the forward's one-pass loop */
     return TT_OK;
 }

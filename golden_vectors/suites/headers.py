@@ -148,6 +148,12 @@ def requantise_cases(level: str) -> list:
           {"acc": i32([[INT32_MAX, -INT32_MAX, 1, -1], [1 << 30, -(1 << 30), 0, INT32_MAX - 1]]), "h": hdr(-40, 0, 1)})
     c.add("batch-1", "one row", ["batch-1"], {"acc": _with_max(rng, (1, 8), 70000, True), "h": hdr(-9)})
     c.add("single", "a 1x1 tensor", ["single-element"], {"acc": i32([[-1000]]), "h": hdr(0, 2, 0)})
+    # n = 15: the max-abs scan's groups of four end at 12 and three are left to its tail (a group
+    # bound one short reads one past acc); the largest magnitude is the tail's last element.
+    tail = _with_max(StableRng(REQ_SEED + 1), (3, 5), 900, False)  # own stream: the random cases stay
+    tail[2, 4] = -50000
+    c.add("scan-tail", "15 elements, the largest in the last one: the scan's tail sets the shift",
+          ["tail", "bitwidth-boundary"], {"acc": tail, "h": hdr(-9, 1, 0)})
     for _ in range(n_random(level, 8, 200)):
         shape = rng.choice([EDGE_SHAPE, (8, 10)])
         width = rng.integer(0, 31)
