@@ -56,7 +56,7 @@ __attribute__((optimize("O2"))) /* -Os calls the rounding helpers per element */
 void tt_update_apply(const tt_config_t *cfg, const tt_update_plan_t *p, int8_t *w, const int32_t *g, uint32_t n,
                      uint32_t index0)
 {
-    const int32_t right = p->right, pre = p->niti ? 0 : p->pre, downs = p->niti ? 0 : p->downs, qmax = cfg->qmax;
+    const int32_t right = p->right, pre = p->pre, downs = p->downs, qmax = cfg->qmax; /* NITI: both 0 */
     const uint32_t prefix = tt_hash_prefix(p->seed, p->step, p->tensor_id); /* once per call, not per weight */
     const int stochastic = cfg->grad_stochastic && right >= 1 && right <= 31;
     const int32_t mask = stochastic ? tt_low_mask(right) : 0;
@@ -86,7 +86,7 @@ tt_status_t tt_update_finish(const tt_config_t *cfg, const tt_update_plan_t *p, 
     win = tt_window_plan(cfg, tt_max_abs_i8(w, n));
     st = tt_hdr_narrow(tt_window_header(&win, tt_hdr_widen(*h_w)), &h_out);
     if (st != TT_OK) return st;
-    if (win.left != 0 || win.up != 0 || win.down != 0 || win.right != 0) { /* else every value stays */
+    if (win.left != 0 || win.down != 0 || win.right != 0) { /* else every value stays (an up step needs a left shift) */
         for (i = 0; i < n; i++) w[i] = (int8_t)tt_window_value(cfg, &win, w[i]);
     }
     *h_w = h_out;

@@ -435,6 +435,20 @@ def update_cases(suite: str, seed: int, cfg: NumericsConfig) -> Any:
                 _payload(rng, (o_, i_), -mw, mw), normal_header(rng, -12, -2), rng.magnitudes(INT32_MAX, (o_, i_)),
                 normal_header(rng, -40, 0), (rng.integer(INT32_MIN, INT32_MAX), rng.integer(0, 1 << 20)),
                 rng.integer(0, 3))
+        edge = StableRng(seed + 2)  # own stream: the cases above stay as they were
+        g_big = edge.magnitudes(INT32_MAX, (3, 4))
+        g_big[1, 2] = INT32_MAX  # pre-shift 9: the aligned gradient has 22 bits
+        for s_g, right in ((-39, 31), (-40, 32), (-41, 33)):
+            add("final-shift-edge", f"h_g S = {s_g}: final shift {right}, at the edge of the 32-bit stochastic shift",
+                ["wide-shift", "stochastic"], w_full, h7, g_big, hdr(s_g))
+        g_pre1 = edge.magnitudes((1 << 23) - 1, (3, 4))
+        g_pre1[0, 3] = -((1 << 23) - 1)  # bit width grad_pre_bits + 1: a pre-shift of exactly 1
+        add("pre-shift-1", "max|G| of 23 bits: pre-shift by exactly 1", ["pre-shift"], w_full, h7, g_pre1, hdr(-14))
+        nearest = cfg.replace(name=f"{cfg.name}-nearest", grad_rounding="nearest")
+        for g_n, hg_n in ((edge.magnitudes(1 << 14, (3, 4)), hdr(-14)), (g_big, hdr(-24))):
+            c.add("nearest-gradient", "gradient rounded to nearest, not stochastically (a config of the case's own)",
+                  ["config", "nearest"], {"w": w_full, "h_w": h7, "g": g_n, "h_g": hg_n, "seed": i32(1234),
+                                          "step": i32(5), **inputs_of(nearest)}, {"tensor_id": 0})
         if cfg.update_rule == "aligned":  # the window without fine steps on the updated weights (configs.py)
             pw = StableRng(seed + 1)
             for what, w_pw, comment in (
